@@ -1,0 +1,48 @@
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ident } from './sql';
+
+export interface ClickHouseOptions {
+  /** HTTP(S) endpoint, e.g. http://127.0.0.1:18123 */
+  url: string;
+  username?: string;
+  password?: string;
+  database: string;
+  /** Upper bound on sockets this process opens to ClickHouse. */
+  maxOpenConnections?: number;
+  requestTimeoutMs?: number;
+}
+
+/**
+ * The process's ClickHouse client. Create one at start-up, share it, and `close()`
+ * it on shutdown: it pools HTTP connections.
+ *
+ * On 18.16, pass `format: 'JSONEachRow'` to every insert (the client's default,
+ * JSONCompactEachRow, does not exist there) and expect 64-bit integers (`count()`)
+ * back as strings.
+ */
+export function createClickHouse(options: ClickHouseOptions): ClickHouseClient {
+  return createClient({
+    url: options.url,
+    username: options.username ?? 'default',
+    password: options.password ?? '',
+    database: options.database,
+    max_open_connections: options.maxOpenConnections ?? 10,
+    request_timeout: options.requestTimeoutMs ?? 30_000,
+    // Response compression sends the enable_http_compression setting, which a
+    // read-only user (the analyst) may not send; plain HTTP keeps one client
+    // configuration valid for every user.
+    compression: { request: false, response: false },
+  });
+}
+
+/** Creates the database when missing (through the `default` database, which always exists). */
+export async function ensureDatabase(options: ClickHouseOptions): Promise<void> {
+  const bootstrap = createClickHouse({ ...options, database: 'default', maxOpenConnections: 1 });
+  try {
+    await bootstrap.command({
+      query: `CREATE DATABASE IF NOT EXISTS ${ident(options.database).text}`,
+    });
+  } finally {
+    await bootstrap.close();
+  }
+}

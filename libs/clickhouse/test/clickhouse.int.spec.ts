@@ -1,0 +1,169 @@
+// The clickhouse lib against the real local ClickHouse (18.16 here, started by
+// `npm test`): migrations are idempotent, escaped values and checked identifiers
+// cannot change a query, the analyst views count each event once, and the analyst
+// user reads but cannot write.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { stackFromEnv } from '@ballast/testing';
+import {
+  MigrationError,
+  UnsafeSqlError,
+  createClickHouse,
+  ensureDatabase,
+  ident,
+  loadMigrations,
+  migrate,
+  sql,
+} from '../src';
+
+const stack = stackFromEnv();
+const database = `ballast_it_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+const options = { url: stack.CLICKHOUSE_URL, database };
+let client: ClickHouseClient;
+
+async function rows<T>(query: string): Promise<T[]> {
+  return (await client.query({ query, format: 'JSONEachRow' })).json<T>();
+}
+
+beforeAll(async () => {
+  await ensureDatabase(options);
+  client = createClickHouse(options);
+});
+
+afterAll(async () => {
+  await client.command({ query: `DROP DATABASE IF EXISTS ${ident(database).text}` });
+  await client.close();
+});
+
+describe('migrations', () => {
+  it('apply once, then again without error or change', async () => {
+    const all = loadMigrations();
+    expect(await migrate(client)).toEqual({ applied: all.map((m) => m.version) });
+    expect(await migrate(client)).toEqual({ applied: [] });
+    const tables = (await rows<{ name: string }>('SHOW TABLES')).map((r) => r.name);
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        'prediction_events',
+        'outcome_events',
+        'predictions',
+        'outcomes',
+        'schema_migrations',
+      ]),
+    );
+  });
+
+  it('refuse a migration edited after it was applied', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'migrations-'));
+    const [first] = loadMigrations();
+    writeFileSync(
+      path.join(dir, `0001_${first?.name}.sql`),
+      'CREATE TABLE IF NOT EXISTS edited (x UInt8) ENGINE = Memory;\n',
+    );
+    await expect(migrate(client, loadMigrations(dir))).rejects.toThrow(MigrationError);
+  });
+});
+
+describe('SQL building against the server', () => {
+  const evil = [
+    "x' OR 1=1 --",
+    "'); DROP TABLE injection_probe; --",
+    'back\\slash\\',
+    "quote\\' mixed \\\\' end",
+    'line\nbreak\ttab',
+    'unicode ✓ ünïcødé',
+  ];
+
+  beforeAll(async () => {
+    await client.command({ query: 'CREATE TABLE injection_probe (s String) ENGINE = Memory' });
+    await client.insert({
+      table: 'injection_probe',
+      values: [{ s: 'safe' }],
+      format: 'JSONEachRow',
+    });
+  });
+
+  it.each(evil)('stores and finds %p exactly, through an escaped literal', async (value) => {
+    await client.command({
+      query: sql`INSERT INTO ${ident('injection_probe')} (s) VALUES (${value})`.text,
+    });
+    const found = await rows<{ s: string }>(
+      sql`SELECT s FROM injection_probe WHERE s = ${value}`.text,
+    );
+    expect(found).toEqual([{ s: value }]);
+  });
+
+  it('cannot widen a WHERE clause or run a second statement', async () => {
+    const found = await rows<{ n: string }>(
+      sql`SELECT count() AS n FROM injection_probe WHERE s = ${"nothing' OR '1'='1"}`.text,
+    );
+    expect(found).toEqual([{ n: '0' }]);
+    const all = await rows<{ n: string }>('SELECT count() AS n FROM injection_probe');
+    expect(Number(all[0]?.n)).toBe(1 + evil.length);
+  });
+
+  it('rejects an identifier that would change the query before it reaches the server', () => {
+    expect(
+      () => sql`SELECT * FROM ${ident('injection_probe; DROP TABLE injection_probe')}`,
+    ).toThrow(UnsafeSqlError);
+    expect(() => sql`SELECT ${ident('s` FROM system.users --')} FROM injection_probe`).toThrow(
+      UnsafeSqlError,
+    );
+  });
+});
+
+describe('event tables', () => {
+  it('count an event delivered twice once in the analyst views', async () => {
+    const event = {
+      event_id: randomUUID(),
+      event_time: '2026-11-28 12:00:00',
+      event_time_ms: 123,
+      model: 'breast-cancer',
+      model_version: '1',
+      role: 'primary',
+      numeric_names: ['mean_radius'],
+      numeric_values: [14.2],
+      output_names: ['probabilities'],
+      output_values: [[0.2, 0.8]],
+      latency_ms: 1.5,
+    };
+    // At-least-once delivery: the same event in two separate inserts.
+    await client.insert({ table: 'prediction_events', values: [event], format: 'JSONEachRow' });
+    await client.insert({ table: 'prediction_events', values: [event], format: 'JSONEachRow' });
+    const raw = await rows<{ n: string }>('SELECT count() AS n FROM prediction_events');
+    const viewed = await rows<{ n: string; p: number }>(
+      "SELECT count() AS n, any(output_values[indexOf(output_names, 'probabilities')][2]) AS p FROM predictions",
+    );
+    expect(raw).toEqual([{ n: '2' }]);
+    expect(viewed).toEqual([{ n: '1', p: 0.8 }]);
+  });
+});
+
+describe('analyst user', () => {
+  it('reads the analyst views but cannot write', async () => {
+    const analyst = createClickHouse({ ...options, username: 'analyst', password: 'analyst' });
+    try {
+      const found = await (
+        await analyst.query({
+          query: 'SELECT count() AS n FROM predictions',
+          format: 'JSONEachRow',
+        })
+      ).json();
+      expect(found).toHaveLength(1);
+      await expect(
+        analyst.command({ query: 'CREATE TABLE nope (x UInt8) ENGINE = Memory' }),
+      ).rejects.toThrow(/readonly/i);
+      await expect(
+        analyst.insert({
+          table: 'outcome_events',
+          values: [{ event_id: 'x' }],
+          format: 'JSONEachRow',
+        }),
+      ).rejects.toThrow(/readonly/i);
+    } finally {
+      await analyst.close();
+    }
+  });
+});

@@ -1,0 +1,232 @@
+import {
+  extractFromKafkaHeaders,
+  metricName,
+  type KafkaHeaders,
+  type Logger,
+} from '@ballast/telemetry';
+import type { Context } from '@opentelemetry/api';
+import type {
+  Consumer,
+  ConsumerConfig,
+  EachBatchPayload,
+  Kafka,
+  KafkaMessage,
+  Producer,
+} from 'kafkajs';
+import { Counter, type Registry } from 'prom-client';
+import { DLQ_HEADERS } from './headers';
+import { TOPICS } from './topics';
+
+/**
+ * Thrown by a `decode` function for a message that can never be processed
+ * (undecodable, failing validation). The message goes to the dead-letter topic with
+ * the reason, and its partition moves on.
+ */
+export class PoisonMessageError extends Error {
+  override readonly name = 'PoisonMessageError';
+}
+
+export interface ConsumedMessage<T> {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly headers: KafkaHeaders;
+  /** Broker timestamp, ms since the epoch. */
+  readonly timestamp: number;
+  /** The producer's trace context, for spans that continue its trace. */
+  readonly context: Context;
+  readonly value: T;
+}
+
+export interface ConsumerRunnerOptions<T> {
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  logger: Logger;
+  registry?: Registry;
+  /** Turns raw bytes into a value; throws PoisonMessageError for a message to dead-letter. */
+  decode: (value: Buffer, message: KafkaMessage, topic: string) => T;
+  /**
+   * Processes the decoded messages of one fetched batch (one partition). Throwing
+   * means "try again": the batch is retried with backoff and nothing is committed.
+   */
+  handle: (messages: ConsumedMessage<T>[]) => Promise<void>;
+  /** Where a new consumer group starts. */
+  fromBeginning?: boolean;
+  retryBackoffMs?: { min: number; max: number };
+  /** Extra KafkaJS consumer settings (session timeout, fetch sizes). */
+  consumerConfig?: Partial<ConsumerConfig>;
+}
+
+/**
+ * A consumer-group runner with at-least-once processing: offsets are committed only
+ * after `handle` succeeded for the batch, poison messages are written (and
+ * acknowledged) to ballast.dlq.v1 before their offset is committed, and a failing
+ * handler is retried with backoff, holding its partition, until it succeeds or the
+ * runner stops.
+ */
+export class ConsumerRunner<T> {
+  private readonly consumer: Consumer;
+  private readonly dlq: Producer;
+  private readonly metrics: { consumed: Counter; deadLettered: Counter; retries: Counter };
+
+  constructor(private readonly options: ConsumerRunnerOptions<T>) {
+    this.consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      ...options.consumerConfig,
+    });
+    this.dlq = options.kafka.producer({ allowAutoTopicCreation: false });
+    const registers = options.registry ? [options.registry] : [];
+    this.metrics = {
+      consumed: new Counter({
+        name: metricName('kafka', 'consumer_processed_messages_total'),
+        help: 'Messages processed and committed',
+        labelNames: ['topic'],
+        registers,
+      }),
+      deadLettered: new Counter({
+        name: metricName('kafka', 'consumer_dead_lettered_messages_total'),
+        help: 'Messages sent to the dead-letter topic',
+        labelNames: ['topic'],
+        registers,
+      }),
+      retries: new Counter({
+        name: metricName('kafka', 'consumer_handler_retries_total'),
+        help: 'Batches retried after a handler failure',
+        labelNames: ['topic'],
+        registers,
+      }),
+    };
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([this.consumer.connect(), this.dlq.connect()]);
+    await this.consumer.subscribe({
+      topics: this.options.topics,
+      fromBeginning: this.options.fromBeginning ?? false,
+    });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.processBatch(payload),
+    });
+  }
+
+  /** Leaves the group; an in-flight batch finishes (or is abandoned uncommitted) first. */
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+    await this.dlq.disconnect();
+  }
+
+  private async processBatch({
+    batch,
+    heartbeat,
+    isRunning,
+    resolveOffset,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
+    const { topic, partition } = batch;
+    const good: ConsumedMessage<T>[] = [];
+    const poison: { message: KafkaMessage; reason: string }[] = [];
+    for (const message of batch.messages) {
+      const headers = (message.headers ?? {}) as KafkaHeaders;
+      try {
+        if (message.value === null) throw new PoisonMessageError('message has no value');
+        good.push({
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key,
+          headers,
+          timestamp: Number(message.timestamp),
+          context: extractFromKafkaHeaders(headers),
+          value: this.options.decode(message.value, message, topic),
+        });
+      } catch (error) {
+        poison.push({ message, reason: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    const live = () => isRunning() && !isStale();
+    const done = await this.retrying(topic, heartbeat, live, async () => {
+      if (poison.length > 0) await this.deadLetter(topic, partition, poison);
+    });
+    if (!done) return;
+    if (
+      good.length > 0 &&
+      !(await this.retrying(topic, heartbeat, live, () => this.options.handle(good)))
+    )
+      return;
+    const last = batch.messages[batch.messages.length - 1];
+    if (!last) return;
+    // Resolving moves the fetch position past the batch; committing makes it durable.
+    resolveOffset(last.offset);
+    await this.consumer.commitOffsets([
+      { topic, partition, offset: (BigInt(last.offset) + 1n).toString() },
+    ]);
+    this.metrics.consumed.inc({ topic }, good.length);
+  }
+
+  /** Runs `work` until it succeeds (true) or the batch is no longer ours (false). */
+  private async retrying(
+    topic: string,
+    heartbeat: () => Promise<void>,
+    live: () => boolean,
+    work: () => Promise<void>,
+  ): Promise<boolean> {
+    const { min, max } = this.options.retryBackoffMs ?? { min: 200, max: 10_000 };
+    for (let backoff = min; live(); backoff = Math.min(backoff * 2, max)) {
+      try {
+        await work();
+        return true;
+      } catch (error) {
+        this.metrics.retries.inc({ topic });
+        this.options.logger.warn('batch processing failed; retrying', {
+          topic,
+          error: error as Error,
+          retryInMs: backoff,
+        });
+        const until = Date.now() + backoff;
+        while (Date.now() < until && live()) {
+          await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, until - Date.now())));
+          // Keep group membership while we wait, so the partition is not handed over.
+          await heartbeat().catch(() => undefined);
+        }
+      }
+    }
+    return false;
+  }
+
+  private async deadLetter(
+    topic: string,
+    partition: number,
+    poison: { message: KafkaMessage; reason: string }[],
+  ) {
+    await this.dlq.send({
+      topic: TOPICS.dlq.name,
+      acks: -1,
+      messages: poison.map(({ message, reason }) => ({
+        key: message.key,
+        value: message.value,
+        headers: {
+          ...(message.headers as KafkaHeaders),
+          [DLQ_HEADERS.reason]: reason,
+          [DLQ_HEADERS.topic]: topic,
+          [DLQ_HEADERS.partition]: String(partition),
+          [DLQ_HEADERS.offset]: message.offset,
+          [DLQ_HEADERS.group]: this.options.groupId,
+        },
+      })),
+    });
+    this.metrics.deadLettered.inc({ topic }, poison.length);
+    for (const { message, reason } of poison) {
+      this.options.logger.warn('message dead-lettered', {
+        topic,
+        partition,
+        offset: message.offset,
+        reason,
+      });
+    }
+  }
+}

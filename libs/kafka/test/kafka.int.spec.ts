@@ -1,0 +1,189 @@
+// The kafka lib against the real local broker (librdkafka's mock cluster, started by
+// `npm test`): headers and trace context survive the trip, a broker taken down and
+// brought back mid-stream loses nothing, and poison messages land in the DLQ.
+import { randomUUID } from 'node:crypto';
+import { createLogger, startTracing, shutdownTracing } from '@ballast/telemetry';
+import { MockKafkaControl, stackFromEnv, waitFor } from '@ballast/testing';
+import { trace } from '@opentelemetry/api';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import {
+  ConsumerRunner,
+  DLQ_HEADERS,
+  EventProducer,
+  PoisonMessageError,
+  TOPICS,
+  createKafka,
+} from '../src';
+
+const stack = stackFromEnv();
+const logger = createLogger({
+  service: 'kafka-int-test',
+  level: (process.env['TEST_LOG_LEVEL'] as 'error') ?? 'error',
+});
+const kafka = createKafka({ clientId: 'kafka-int-test', brokers: stack.KAFKA_BROKERS, logger });
+const control = new MockKafkaControl(stack.KAFKA_MOCK_CONTROL);
+const topic = TOPICS.predictions.name;
+
+beforeAll(() =>
+  startTracing({
+    serviceName: 'kafka-int-test',
+    exporter: new InMemorySpanExporter(),
+    synchronous: true,
+  }),
+);
+afterAll(() => shutdownTracing());
+
+interface Received {
+  id: string;
+  header: string | undefined;
+  traceparent: string | undefined;
+  traceId: string | undefined;
+}
+
+/** Consumes `topic` from the beginning, keeping only this run's messages (value prefix). */
+async function collect(run: string, received: Map<string, Received>, topics = [topic]) {
+  const consumer = new ConsumerRunner<string>({
+    kafka,
+    groupId: `test-${run}`,
+    topics,
+    logger,
+    fromBeginning: true,
+    decode: (value) => {
+      const text = value.toString();
+      if (text.startsWith(`${run}:poison`)) throw new PoisonMessageError(`not an event: ${text}`);
+      return text;
+    },
+    handle: async (messages) => {
+      for (const m of messages) {
+        if (!m.value.startsWith(`${run}:`)) continue;
+        received.set(m.value, {
+          id: m.value,
+          header: m.headers['x-test']?.toString(),
+          traceparent: m.headers['traceparent']?.toString(),
+          traceId: trace.getSpanContext(m.context)?.traceId,
+        });
+      }
+    },
+  });
+  await consumer.start();
+  return consumer;
+}
+
+describe('kafka lib on the real broker', () => {
+  let producer: EventProducer;
+
+  beforeAll(async () => {
+    producer = new EventProducer({ kafka, logger, retryBackoffMs: { min: 50, max: 1_000 } });
+    await producer.start();
+  });
+
+  afterAll(async () => {
+    await producer.close();
+  });
+
+  it('delivers every message with its headers and trace context', async () => {
+    const run = randomUUID();
+    const ids = Array.from({ length: 2_000 }, (_, i) => `${run}:${i}`);
+    const traceId = await trace.getTracer('test').startActiveSpan('request', async (span) => {
+      for (const id of ids) {
+        expect(
+          producer.send({
+            topic,
+            key: `unit-${id.length % 7}`,
+            value: Buffer.from(id),
+            headers: { 'x-test': 'yes' },
+          }),
+        ).toBe(true);
+      }
+      span.end();
+      return span.spanContext().traceId;
+    });
+    await producer.flush();
+
+    const received = new Map<string, Received>();
+    const consumer = await collect(run, received);
+    try {
+      await waitFor('all messages', () => received.size === ids.length);
+    } finally {
+      await consumer.stop();
+    }
+    expect([...received.keys()].sort()).toEqual([...ids].sort());
+    for (const message of received.values()) {
+      expect(message.header).toBe('yes');
+      expect(message.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+      expect(message.traceId).toBe(traceId);
+    }
+  });
+
+  it('loses no message when a broker goes down and comes back mid-stream', async () => {
+    const run = randomUUID();
+    const received = new Map<string, Received>();
+    const consumer = await collect(run, received);
+    const total = 3_000;
+    try {
+      for (let i = 0; i < total; i++) {
+        if (i === 1_000) await control.brokerDown(1);
+        if (i === 2_000) {
+          // Hold the broker down long enough for sends to its partitions to fail and retry.
+          await new Promise((resolve) => setTimeout(resolve, 3_000));
+          await control.brokerUp(1);
+        }
+        expect(producer.send({ topic, key: String(i), value: Buffer.from(`${run}:${i}`) })).toBe(
+          true,
+        );
+        if (i % 100 === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await producer.flush();
+      await waitFor('all messages after the broker came back', () => received.size === total, {
+        timeoutMs: 90_000,
+      });
+    } finally {
+      await control.brokerUp(1).catch(() => undefined);
+      await consumer.stop();
+    }
+    const expected = Array.from({ length: total }, (_, i) => `${run}:${i}`).sort();
+    expect([...received.keys()].sort()).toEqual(expected);
+  });
+
+  it('sends poison messages to the DLQ with the reason and keeps the good ones around them', async () => {
+    const run = randomUUID();
+    for (const value of [`${run}:1`, `${run}:poison`, `${run}:2`]) {
+      producer.send({ topic, key: 'same-partition', value: Buffer.from(value) });
+    }
+    await producer.flush();
+
+    const received = new Map<string, Received>();
+    const dead: { value: string; reason: string; source: string }[] = [];
+    const dlqReader = new ConsumerRunner<string>({
+      kafka,
+      groupId: `test-dlq-${run}`,
+      topics: [TOPICS.dlq.name],
+      logger,
+      fromBeginning: true,
+      decode: (value) => value.toString(),
+      handle: async (messages) => {
+        for (const m of messages.filter((m) => m.value.startsWith(run))) {
+          dead.push({
+            value: m.value,
+            reason: String(m.headers[DLQ_HEADERS.reason]),
+            source: String(m.headers[DLQ_HEADERS.topic]),
+          });
+        }
+      },
+    });
+    const consumer = await collect(run, received);
+    await dlqReader.start();
+    try {
+      await waitFor(
+        'good messages and the dead letter',
+        () => received.size === 2 && dead.length === 1,
+      );
+    } finally {
+      await Promise.all([consumer.stop(), dlqReader.stop()]);
+    }
+    expect([...received.keys()].sort()).toEqual([`${run}:1`, `${run}:2`]);
+    expect(dead).toEqual([
+      { value: `${run}:poison`, reason: `not an event: ${run}:poison`, source: topic },
+    ]);
+  });
+});

@@ -1,0 +1,13 @@
+/**
+ * @ballast/testing: helpers for integration and end-to-end tests against the real
+ * local stack (never mocks): its endpoints, the mock Kafka cluster's fault channel,
+ * and polling.
+ *
+ * @example
+ * const stack = stackFromEnv();
+ * const control = new MockKafkaControl(stack.KAFKA_MOCK_CONTROL);
+ * await control.brokerDown(1);
+ */
+export { MockKafkaControl } from './mock-kafka-control';
+export { stackFromEnv } from './stack';
+export { waitFor } from './wait';

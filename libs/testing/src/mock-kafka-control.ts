@@ -1,0 +1,39 @@
+import * as net from 'node:net';
+
+/**
+ * Client for the mock Kafka cluster's control channel (infra/kafka): one line per
+ * command, one line back, `ok ...` or `error <reason>`.
+ */
+export class MockKafkaControl {
+  constructor(private readonly address: string) {}
+
+  brokerDown(id: number): Promise<string> {
+    return this.command(`broker-down ${id}`);
+  }
+
+  brokerUp(id: number): Promise<string> {
+    return this.command(`broker-up ${id}`);
+  }
+
+  /** Sends one command; rejects with the launcher's reason when it answers `error`. */
+  command(line: string): Promise<string> {
+    const [host, port] = this.address.split(':');
+    return new Promise((resolve, reject) => {
+      const socket = net.createConnection({ host, port: Number(port) });
+      let reply = '';
+      socket.setEncoding('utf8');
+      socket.setTimeout(5_000, () => socket.destroy(new Error(`no reply to "${line}" within 5 s`)));
+      socket.on('connect', () => socket.write(`${line}\n`));
+      socket.on('data', (chunk: string) => {
+        reply += chunk;
+        const end = reply.indexOf('\n');
+        if (end < 0) return;
+        socket.end();
+        const answer = reply.slice(0, end).trim();
+        if (answer.startsWith('ok')) resolve(answer);
+        else reject(new Error(`mock kafka control: "${line}" → ${answer}`));
+      });
+      socket.on('error', reject);
+    });
+  }
+}
