@@ -1,0 +1,77 @@
+// `npm start` as a user meets it: the stack comes up (ClickHouse answers SELECT 1,
+// the broker's metadata lists the platform's topics), endpoints are written to
+// <data>/endpoints.json, and Ctrl-C stops everything, leaving no process behind.
+// It runs beside the test stack, on its own ports and data folder.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { TOPICS, createKafka } from '@ballast/kafka';
+import { createLogger } from '@ballast/telemetry';
+import { waitFor } from '@ballast/testing';
+
+const root = path.resolve(__dirname, '..', '..');
+
+function processesUsing(dataDir: string): string[] {
+  const out = spawnSync('pgrep', ['-af', dataDir], { encoding: 'utf8' }).stdout;
+  return out.split('\n').filter((line) => line.trim() !== '' && !line.includes('pgrep'));
+}
+
+it('npm start brings the local stack up and Ctrl-C takes it down completely', async () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'ballast-start-'));
+  const child = spawn('npm', ['start', '--silent'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      BALLAST_DATA_DIR: dataDir,
+      CLICKHOUSE_HTTP_PORT: '28123',
+      CLICKHOUSE_TCP_PORT: '29000',
+      KAFKA_MOCK_CONTROL_PORT: '29093',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, like a terminal session, so Ctrl-C can be sent to the group.
+    detached: true,
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  try {
+    await waitFor('npm start to report the stack up', () => output.includes('press Ctrl-C'), {
+      timeoutMs: 150_000,
+      intervalMs: 250,
+    });
+    const endpoints = JSON.parse(readFileSync(path.join(dataDir, 'endpoints.json'), 'utf8'));
+    expect(endpoints.clickhouse.url).toBe('http://127.0.0.1:28123');
+
+    const select = await fetch(`${endpoints.clickhouse.url}/?query=SELECT%201`);
+    expect((await select.text()).trim()).toBe('1');
+
+    const admin = createKafka({
+      clientId: 'e2e',
+      brokers: endpoints.kafka.brokers,
+      logger: createLogger({ service: 'e2e', level: 'error' }),
+    }).admin();
+    await admin.connect();
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [] });
+      const names = topics.map((t) => t.name);
+      for (const topic of Object.values(TOPICS)) expect(names).toContain(topic.name);
+    } finally {
+      await admin.disconnect();
+    }
+    expect(processesUsing(dataDir).length).toBeGreaterThanOrEqual(2);
+
+    // Ctrl-C in a terminal signals the whole foreground process group.
+    process.kill(-(child.pid as number), 'SIGINT');
+    expect(await exited).toBe(0);
+    await waitFor('every stack process to exit', () => processesUsing(dataDir).length === 0, {
+      timeoutMs: 30_000,
+    });
+  } finally {
+    if (child.exitCode === null) process.kill(-(child.pid as number), 'SIGKILL');
+    for (const line of processesUsing(dataDir))
+      spawnSync('kill', ['-9', line.split(' ')[0] as string]);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
