@@ -44,6 +44,7 @@ export default tseslint.config(
           depConstraints: [
             { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'scope:stats', onlyDependOnLibsWithTags: ['scope:stats'] },
           ],
         },

@@ -23,6 +23,9 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     clientId: options.clientId,
     brokers: options.brokers,
     logLevel: logLevel.WARN,
+    // Ride out a broker restart or leader election (about 100 s) instead of crashing
+    // and restarting consumers; producers use their own unbounded retry.
+    retry: { initialRetryTime: 100, maxRetryTime: 1_000, retries: 100 },
     logCreator:
       () =>
       ({ level, label, log: entry }: LogEntry) => {
