@@ -55,7 +55,8 @@ alive() {
 # True when pid is a clickhouse server started with our config file.
 is_ours() {
   local -a argv=()
-  mapfile -d '' -t argv <"/proc/$1/cmdline" 2>/dev/null || return 1
+  # The braces put the redirection itself under 2>/dev/null: the process may be gone.
+  { mapfile -d '' -t argv <"/proc/$1/cmdline"; } 2>/dev/null || return 1
   ((${#argv[@]} > 1)) || return 1
   [[ "${argv[0]##*/}" == clickhouse* ]] || return 1
   local a
