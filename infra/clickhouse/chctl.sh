@@ -14,9 +14,9 @@
 # format_schemas/, log/ (server log, error log, stdout.log) and pid.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-DATA="${BALLAST_DATA_DIR:-.data}"
-[[ "$DATA" == /* ]] || DATA="$ROOT/$DATA"
+PROG=chctl
+# shellcheck source-path=SCRIPTDIR source=../local/common.sh
+source "$(dirname "$0")/../local/common.sh"
 
 TEMPLATES="$ROOT/infra/clickhouse/config"
 STATE="$DATA/clickhouse"
@@ -35,21 +35,11 @@ START_TIMEOUT="${CLICKHOUSE_START_TIMEOUT:-60}"
 STOP_TIMEOUT=20
 URL="http://127.0.0.1:$HTTP_PORT"
 
-die() { echo "chctl: $*" >&2; exit 1; }
-
 check_env() {
   [[ "$HTTP_PORT" =~ ^[0-9]+$ ]] || die "CLICKHOUSE_HTTP_PORT must be a port number, got '$HTTP_PORT'"
   [[ "$TCP_PORT" =~ ^[0-9]+$ ]] || die "CLICKHOUSE_TCP_PORT must be a port number, got '$TCP_PORT'"
   [[ "$HTTP_PORT" != "$TCP_PORT" ]] || die "CLICKHOUSE_HTTP_PORT and CLICKHOUSE_TCP_PORT are both $HTTP_PORT"
   [[ "$START_TIMEOUT" =~ ^[0-9]+$ ]] || die "CLICKHOUSE_START_TIMEOUT must be whole seconds, got '$START_TIMEOUT'"
-}
-
-# Alive = signalable and not a zombie (in containers PID 1 may never reap).
-alive() {
-  local pid="$1" state
-  kill -0 "$pid" 2>/dev/null || return 1
-  state="$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || true)"
-  [[ "$state" != "Z" ]]
 }
 
 # True when pid is a clickhouse server started with our config file.
@@ -116,10 +106,6 @@ http_get() {
 ready() {
   [[ "$(http_get /ping)" == "Ok." ]] || return 1
   [[ "$(http_get '/?query=SELECT%201')" == "1" ]]
-}
-
-tcp_open() {
-  timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null
 }
 
 # Byte offsets of the logs when this start began: on failure only what this
@@ -266,7 +252,7 @@ cmd_start() {
   # configured on these ports, ...): fail instead of talking to a stranger.
   local port
   for port in "$HTTP_PORT" "$TCP_PORT"; do
-    if tcp_open "$port"; then
+    if tcp_open 127.0.0.1 "$port"; then
       die "port $port on 127.0.0.1 is already in use by another process (not the server of $STATE); stop it or set CLICKHOUSE_HTTP_PORT/CLICKHOUSE_TCP_PORT"
     fi
   done

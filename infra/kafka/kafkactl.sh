@@ -11,9 +11,9 @@
 #      mock debug log into launcher.log).
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-DATA="${BALLAST_DATA_DIR:-.data}"
-[[ "$DATA" == /* ]] || DATA="$ROOT/$DATA"
+PROG=kafkactl
+# shellcheck source-path=SCRIPTDIR source=../local/common.sh
+source "$(dirname "$0")/../local/common.sh"
 
 LAUNCHER_DIR="$ROOT/infra/kafka/launcher"
 SRC="$LAUNCHER_DIR/ballast-kafka-mock.c"
@@ -28,16 +28,6 @@ TOPICS_JSON="$ROOT/libs/kafka/src/topics.json"
 BROKERS="${KAFKA_MOCK_BROKERS:-3}"
 START_TIMEOUT=30
 STOP_TIMEOUT=10
-
-die() { echo "kafkactl: $*" >&2; exit 1; }
-
-# Alive = signalable and not a zombie (in containers PID 1 may never reap).
-alive() {
-  local pid="$1" state
-  kill -0 "$pid" 2>/dev/null || return 1
-  state="$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || true)"
-  [[ "$state" != "Z" ]]
-}
 
 # Prints the launcher pid if the pidfile points at a live launcher.
 running_pid() {
@@ -59,11 +49,6 @@ control_port() {
   else
     echo 19093
   fi
-}
-
-# TCP connect probe using bash's /dev/tcp (no nc dependency).
-tcp_ok() {
-  timeout 2 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null
 }
 
 cmd_build() {
@@ -153,7 +138,7 @@ cmd_start() {
     if [[ -s "$BOOTSTRAP" ]]; then
       first="$(head -n1 "$BOOTSTRAP" | cut -d, -f1)"
       host="${first%:*}" port="${first##*:}"
-      if tcp_ok "$host" "$port"; then
+      if tcp_open "$host" "$port"; then
         break
       fi
     fi
