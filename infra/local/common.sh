@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the stack's control scripts (infra/clickhouse/chctl.sh, infra/kafka/kafkactl.sh):
 # where the repo and its data folder are, and process and port probes.
 # The caller sets PROG (its name, for messages) before sourcing this file.

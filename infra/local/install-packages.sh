@@ -18,8 +18,9 @@ command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 die() { echo "install-packages: $*" >&2; exit 1; }
 sudo=()
 if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null ||
+  if ! { command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; }; then
     die "need root or passwordless sudo to install: ${need[*]} (as root: apt-get install -y ${need[*]})"
+  fi
   sudo=(sudo -n)
 fi
 command -v apt-get >/dev/null 2>&1 || die "apt-get is not available; install by hand: ${need[*]}"
