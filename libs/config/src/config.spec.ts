@@ -1,4 +1,15 @@
-import { ConfigError, bool, hostPorts, int, loadConfig, oneOf, port, str, url } from './config';
+import {
+  ConfigError,
+  bool,
+  hostPorts,
+  int,
+  list,
+  loadConfig,
+  oneOf,
+  port,
+  str,
+  url,
+} from './config';
 
 function problemsOf(fn: () => unknown): ConfigError['problems'] {
   try {
@@ -20,6 +31,10 @@ describe('loadConfig', () => {
   it('parses typed values and applies defaults', () => {
     const config = loadConfig(spec, { GRPC_PORT: '9000', KAFKA_BROKERS: 'a:1, b:2' });
     expect(config).toEqual({ GRPC_PORT: 9000, KAFKA_BROKERS: ['a:1', 'b:2'], LOG_LEVEL: 'info' });
+  });
+
+  it('reads an unset list as its default', () => {
+    expect(loadConfig({ MODELS: list({ default: [] }) }, {})).toEqual({ MODELS: [] });
   });
 
   it('uses development defaults only outside production', () => {
@@ -54,6 +69,7 @@ describe('settings', () => {
     [int({ min: 1 }), '42', 42],
     [url(), 'http://127.0.0.1:8123', 'http://127.0.0.1:8123'],
     [port({ allowEphemeral: true }), '0', 0],
+    [list(), ' a, b ,,c ', ['a', 'b', 'c']],
   ])('%#: accepts %s', (setting, raw, expected) => {
     expect(setting.parse(raw)).toEqual(expected);
   });

@@ -116,6 +116,18 @@ export function hostPorts(options?: SettingOptions<string[]>): Setting<string[]>
   }, options);
 }
 
+/** A comma-separated list of non-empty items; an empty string is an empty list. */
+export function list(options?: SettingOptions<string[]>): Setting<string[]> {
+  return setting(
+    (raw) =>
+      raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    options,
+  );
+}
+
 /** One of a fixed set of strings. */
 export function oneOf<const T extends string>(
   values: readonly T[],

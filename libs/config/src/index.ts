@@ -10,4 +10,15 @@
  * config.GRPC_PORT; // number
  */
 export type { Config, ConfigSpec, Setting } from './config';
-export { ConfigError, bool, hostPorts, int, loadConfig, oneOf, port, str, url } from './config';
+export {
+  ConfigError,
+  bool,
+  hostPorts,
+  int,
+  list,
+  loadConfig,
+  oneOf,
+  port,
+  str,
+  url,
+} from './config';
