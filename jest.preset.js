@@ -21,8 +21,11 @@ const transform = {
 
 // Tests import other libs by package name; map them to sources so a test never
 // runs against a stale build.
+// Relative '.js' specifiers (which TypeScript's node16 resolution asks for in dynamic
+// imports) resolve to the .ts sources.
 const moduleNameMapper = {
   '^@ballast/([a-z-]+)$': path.join(__dirname, 'libs/$1/src/index.ts'),
+  '^(\\.{1,2}/.*)\\.js$': '$1',
 };
 
 /**

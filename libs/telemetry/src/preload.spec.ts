@@ -6,7 +6,7 @@ afterAll(() => shutdownTracing());
 it('the preload registers a tracer provider and the W3C propagators under OTEL_SERVICE_NAME', async () => {
   process.env['OTEL_SERVICE_NAME'] = 'preload-test';
   process.env['OTEL_TRACES_EXPORTER'] = 'none';
-  await import('./preload');
+  await import('./preload.js');
 
   const span = trace.getTracer('t').startSpan('s');
   expect(span.isRecording()).toBe(true);
