@@ -69,6 +69,9 @@ build();
 await step('buf lint', () => run('npx', ['buf', 'lint']));
 await step('generated code is up to date', checkGeneratedCode);
 await step('format', () => run('npx', ['prettier', '--check', '--log-level', 'warn', '.']));
+await step('demo models match scikit-learn in onnxruntime-node', () =>
+  run('node', ['infra/demo-models/check_onnxruntime.mjs']),
+);
 await step('lint and typecheck', () =>
   run('npx', ['nx', 'run-many', '-t', 'lint', 'typecheck', '--output-style=static']),
 );
