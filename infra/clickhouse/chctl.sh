@@ -58,13 +58,7 @@ is_ours() {
 
 # Prints the server pid if the pidfile points at our live server.
 running_pid() {
-  [[ -f "$PIDFILE" ]] || return 1
-  local pid
-  pid="$(cat "$PIDFILE" 2>/dev/null || true)"
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  alive "$pid" || return 1
-  is_ours "$pid" || return 1 # pid reused after a crash/reboot
-  echo "$pid"
+  pid_from_file "$PIDFILE" is_ours
 }
 
 # Servers started with our config file whatever the pidfile says (pidfile lost

@@ -29,16 +29,14 @@ BROKERS="${KAFKA_MOCK_BROKERS:-3}"
 START_TIMEOUT=30
 STOP_TIMEOUT=10
 
+# True when pid runs our launcher binary.
+is_launcher() {
+  tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -q ballast-kafka-mock
+}
+
 # Prints the launcher pid if the pidfile points at a live launcher.
 running_pid() {
-  [[ -f "$PIDFILE" ]] || return 1
-  local pid
-  pid="$(cat "$PIDFILE" 2>/dev/null || true)"
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  alive "$pid" || return 1
-  # Guard against pid reuse after a reboot/crash: must be our binary.
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q ballast-kafka-mock || return 1
-  echo "$pid"
+  pid_from_file "$PIDFILE" is_launcher
 }
 
 control_port() {

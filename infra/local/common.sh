@@ -21,3 +21,15 @@ alive() {
 tcp_open() {
   timeout 2 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null
 }
+
+# Prints the pid recorded in pidfile $1 when that process is alive and `$2 PID`
+# confirms it is ours (a pidfile can outlive its process, and pids are reused).
+pid_from_file() {
+  local pid
+  [[ -f "$1" ]] || return 1
+  pid="$(cat "$1" 2>/dev/null || true)"
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  alive "$pid" || return 1
+  "$2" "$pid" || return 1
+  echo "$pid"
+}

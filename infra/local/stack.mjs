@@ -106,7 +106,8 @@ export function stopStack(parts = ['clickhouse', 'kafka']) {
 
 function writeEndpoints() {
   const clickhouseUrl = read('bash', [CHCTL, 'url']);
-  const brokers = readFileSync(path.join(DATA, 'kafka/bootstrap'), 'utf8').trim().split(',');
+  // kafkactl owns where the bootstrap servers are written; `status` prints them.
+  const brokers = read('bash', [KAFKACTL, 'status']).split(',');
   const endpoints = {
     clickhouse: {
       url: clickhouseUrl,
