@@ -183,8 +183,9 @@ function fromRaw(
       `has ${bytes.byteLength} bytes; shape and ${datatype} need ${expected}`,
     );
   }
-  // Copy to an aligned buffer: protobuf's bytes may start at any offset.
-  const aligned = bytes.slice().buffer;
+  // Copy to an aligned buffer of its own: protobuf's bytes may start at any offset,
+  // and under grpc-js they are a Node Buffer, whose slice() is a view of a shared pool.
+  const aligned = new Uint8Array(bytes).buffer;
   switch (datatype) {
     case 'FP32':
       return new Float32Array(aligned);

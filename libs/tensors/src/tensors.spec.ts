@@ -58,6 +58,20 @@ describe('decodeInputs', () => {
     expect(Array.from(tensor?.data as Float32Array)).toEqual([0.5, -1.25, 3]);
   });
 
+  it('decodes raw contents that are a Node Buffer inside a larger allocation (as grpc-js gives them)', () => {
+    const values = new Float32Array([0.5, -1.25, 3]);
+    const pooled = Buffer.concat([Buffer.from('leading bytes'), Buffer.from(values.buffer)]);
+    const [tensor] = decodeInputs(
+      request({
+        inputs: [{ name: 'input', datatype: 'FP32', shape: [1n, 3n] }],
+        rawInputContents: [pooled.subarray(13)],
+      }),
+      specs,
+      options,
+    );
+    expect(Array.from(tensor?.data as Float32Array)).toEqual([0.5, -1.25, 3]);
+  });
+
   it.each<[string, TensorSpec, Record<string, unknown>, unknown[]]>([
     ['FP64', { name: 'x', datatype: 'FP64', shape: [2] }, { fp64Contents: [0.1, 0.2] }, [0.1, 0.2]],
     ['INT32', { name: 'x', datatype: 'INT32', shape: [2] }, { intContents: [-1, 7] }, [-1, 7]],
