@@ -1,7 +1,7 @@
 /**
  * @ballast/testing: helpers for integration and end-to-end tests against the real
  * local stack (never mocks): its endpoints, the mock Kafka cluster's fault channel,
- * and polling.
+ * services run as real processes, and polling.
  *
  * @example
  * const stack = stackFromEnv();
@@ -11,3 +11,5 @@
 export { MockKafkaControl } from './mock-kafka-control';
 export { stackFromEnv } from './stack';
 export { waitFor } from './wait';
+export type { LogLine, ServiceProcessOptions } from './service-process';
+export { ServiceProcess } from './service-process';
