@@ -135,3 +135,94 @@ export function stackEnv(endpoints = JSON.parse(readFileSync(ENDPOINTS_FILE, 'ut
     KAFKA_MOCK_CONTROL: endpoints.kafka.control,
   };
 }
+
+/**
+ * The services `npm start` runs, each as `node --require <tracing preload> <entry>`.
+ * Ports come from the environment when set, so a second stack can run beside this one.
+ */
+export function serviceDefinitions(env = process.env) {
+  const inferencePort = env.INFERENCE_GRPC_PORT ?? '8001';
+  const inferenceMetrics = env.INFERENCE_METRICS_PORT ?? '9464';
+  return [
+    {
+      name: 'inference',
+      entry: 'services/inference/dist/main.js',
+      env: {
+        INFERENCE_GRPC_PORT: inferencePort,
+        METRICS_PORT: inferenceMetrics,
+        MODEL_STORE_DIR: env.MODEL_STORE_DIR ?? path.join(ROOT, 'infra/demo-models'),
+      },
+      endpoints: {
+        grpc: `127.0.0.1:${inferencePort}`,
+        metrics: `http://127.0.0.1:${inferenceMetrics}/metrics`,
+      },
+      healthz: `http://127.0.0.1:${inferenceMetrics}/healthz`,
+    },
+  ];
+}
+
+/** Starts every service with the stack's environment; resolves once each reports healthy. */
+export async function startServices(extraEnv) {
+  const children = [];
+  for (const service of serviceDefinitions()) {
+    const child = spawn(
+      'node',
+      [
+        '--require',
+        path.join(ROOT, 'libs/telemetry/dist/preload.js'),
+        path.join(ROOT, service.entry),
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, ...extraEnv, ...service.env, OTEL_SERVICE_NAME: service.name },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const prefix = (stream, out) =>
+      stream.on('data', (chunk) => {
+        for (const line of chunk.toString().split('\n'))
+          if (line) out.write(`[${service.name}] ${line}\n`);
+      });
+    prefix(child.stdout, process.stdout);
+    prefix(child.stderr, process.stderr);
+    children.push({ service, child });
+  }
+  for (const { service, child } of children) {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (child.exitCode !== null)
+        throw new Error(`${service.name} exited with code ${child.exitCode} while starting`);
+      const ok = await fetch(service.healthz).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) break;
+      if (Date.now() > deadline)
+        throw new Error(`${service.name} did not become healthy within 60 s`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  const endpoints = JSON.parse(readFileSync(ENDPOINTS_FILE, 'utf8'));
+  endpoints.services = Object.fromEntries(
+    children.map(({ service }) => [service.name, service.endpoints]),
+  );
+  writeFileSync(ENDPOINTS_FILE, `${JSON.stringify(endpoints, null, 2)}\n`);
+  return children;
+}
+
+/** SIGTERM to every service (they drain), SIGKILL after 10 s. */
+export async function stopServices(children) {
+  await Promise.all(
+    children.map(({ child }) => {
+      if (child.exitCode !== null || child.signalCode !== null) return undefined;
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      });
+    }),
+  );
+}

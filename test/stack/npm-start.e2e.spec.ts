@@ -1,11 +1,15 @@
 // `npm start` as a user meets it: the stack comes up (ClickHouse answers SELECT 1,
-// the broker's metadata lists the platform's topics), endpoints are written to
-// <data>/endpoints.json, and Ctrl-C stops everything, leaving no process behind.
+// the broker's metadata lists the platform's topics), the inference service serves
+// the demo models, endpoints are written to <data>/endpoints.json, and Ctrl-C stops
+// everything, leaving no process behind.
 // It runs beside the test stack, on its own ports and data folder.
 import { spawn, spawnSync } from 'node:child_process';
+import { connect } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { GRPCInferenceService } from '@ballast/contracts';
+import { createClient } from '@ballast/grpc';
 import { TOPICS, createKafka } from '@ballast/kafka';
 import { createLogger } from '@ballast/telemetry';
 import { waitFor } from '@ballast/testing';
@@ -15,6 +19,17 @@ const root = path.resolve(__dirname, '..', '..');
 function processesUsing(dataDir: string): string[] {
   const out = spawnSync('pgrep', ['-af', dataDir], { encoding: 'utf8' }).stdout;
   return out.split('\n').filter((line) => line.trim() !== '' && !line.includes('pgrep'));
+}
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
 
 it('npm start brings the local stack up and Ctrl-C takes it down completely', async () => {
@@ -27,6 +42,8 @@ it('npm start brings the local stack up and Ctrl-C takes it down completely', as
       CLICKHOUSE_HTTP_PORT: '28123',
       CLICKHOUSE_TCP_PORT: '29000',
       KAFKA_MOCK_CONTROL_PORT: '29093',
+      INFERENCE_GRPC_PORT: '28001',
+      INFERENCE_METRICS_PORT: '29464',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, like a terminal session, so Ctrl-C can be sent to the group.
@@ -64,6 +81,30 @@ it('npm start brings the local stack up and Ctrl-C takes it down completely', as
     }
     expect(processesUsing(dataDir).length).toBeGreaterThanOrEqual(2);
 
+    expect(endpoints.services.inference.grpc).toBe('127.0.0.1:28001');
+    const inference = createClient(GRPCInferenceService, endpoints.services.inference.grpc);
+    try {
+      await expect(inference.serverReady({})).resolves.toMatchObject({ ready: true });
+      await expect(inference.modelReady({ name: 'breast-cancer' })).resolves.toMatchObject({
+        ready: true,
+      });
+    } finally {
+      inference.close();
+    }
+    // The demo client printed by npm start works against it.
+    const demo = spawnSync(
+      'node',
+      [
+        'services/inference/dist/demo-client.js',
+        'breast-cancer',
+        endpoints.services.inference.grpc,
+      ],
+      { cwd: root, encoding: 'utf8' },
+    );
+    expect(demo.stderr).toBe('');
+    expect(demo.stdout).toMatch(/breast-cancer version 2 .* answered 3 rows/);
+    expect(demo.stdout).toMatch(/label \[3\] INT64: [01] [01] [01]/);
+
     // Ctrl-C in a terminal signals the whole foreground process group.
     process.kill(-(child.pid as number), 'SIGINT');
     // npm re-raises the signal its script got, as a shell does for Ctrl-C.
@@ -71,6 +112,9 @@ it('npm start brings the local stack up and Ctrl-C takes it down completely', as
     expect(output).toContain('SIGINT: stopping');
     await waitFor('every stack process to exit', () => processesUsing(dataDir).length === 0, {
       timeoutMs: 30_000,
+    });
+    await waitFor('the inference port to close', async () => !(await listening(28001)), {
+      timeoutMs: 15_000,
     });
   } finally {
     if (child.exitCode === null && child.signalCode === null) {
