@@ -14,6 +14,7 @@ let server: Server;
 let client: PromiseClient<(typeof GRPCInferenceService)['method']>;
 let seenTraceId: string | undefined;
 let seenDeadline: Date | undefined;
+let sawAbort: Promise<boolean> | undefined;
 
 const unimplemented = async () => {
   throw new Error('boom: not part of this test');
@@ -25,7 +26,12 @@ const handlers: UnaryImplementation<(typeof GRPCInferenceService)['method']> = {
     seenDeadline = call.deadline;
     return { live: true };
   },
-  serverReady: async () => ({ ready: true }),
+  serverReady: async (_request, call) => {
+    // Waits until the caller gives up, and reports whether the signal said so.
+    sawAbort = new Promise((resolve) => call.signal.addEventListener('abort', () => resolve(true)));
+    await sawAbort;
+    return { ready: true };
+  },
   modelReady: async (request) => {
     throw new NoSuchModel(`model ${request.name} is not loaded`);
   },
@@ -81,6 +87,13 @@ it("continues the caller's trace on the server and passes the deadline", async (
   expect(names).toEqual(
     expect.arrayContaining(['inference.GRPCInferenceService/ServerLive', 'caller']),
   );
+});
+
+it("aborts the handler's signal when the caller's deadline passes", async () => {
+  await expect(client.serverReady({}, { deadline: 200 })).rejects.toMatchObject({
+    code: status.DEADLINE_EXCEEDED,
+  });
+  await expect(sawAbort).resolves.toBe(true);
 });
 
 it('maps a domain error to its status and message', async () => {

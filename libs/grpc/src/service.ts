@@ -107,9 +107,10 @@ export function addService<T extends GenServiceMethods>(
         },
         parent,
       );
-      const abort = new AbortController();
-      call.on('cancelled', () => abort.abort());
       const deadline = call.getDeadline();
+      // Made on first use: an AbortController per call is a measurable share of a
+      // small call's CPU, and most handlers never look at it.
+      let abort: AbortController | undefined;
       const ctx: CallContext = {
         metadata: call.metadata,
         deadline:
@@ -118,7 +119,15 @@ export function addService<T extends GenServiceMethods>(
             : Number.isFinite(deadline)
               ? new Date(deadline)
               : undefined,
-        signal: abort.signal,
+        get signal() {
+          if (!abort) {
+            const controller = new AbortController();
+            if (call.cancelled) controller.abort();
+            else call.once('cancelled', () => controller.abort());
+            abort = controller;
+          }
+          return abort.signal;
+        },
       };
       context
         .with(trace.setSpan(parent, span), () => handle(call.request as never, ctx))
