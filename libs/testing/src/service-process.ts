@@ -20,15 +20,18 @@ export type LogLine = Record<string, unknown> & { msg?: string; level?: string }
  */
 export class ServiceProcess {
   readonly logs: LogLine[] = [];
-  private exitCode: Promise<number | null>;
+  private exited: Promise<string>;
 
   private constructor(
     readonly child: ChildProcess,
     readonly ready: LogLine,
   ) {
-    this.exitCode = new Promise((resolve) => {
-      if (child.exitCode !== null) resolve(child.exitCode);
-      else child.once('exit', (code) => resolve(code));
+    this.exited = new Promise((resolve) => {
+      const describe = (code: number | null, signal: string | null) =>
+        signal ?? `exit ${String(code)}`;
+      if (child.exitCode !== null || child.signalCode !== null)
+        resolve(describe(child.exitCode, child.signalCode));
+      else child.once('exit', (code, signal) => resolve(describe(code, signal)));
     });
   }
 
@@ -81,10 +84,13 @@ export class ServiceProcess {
     });
   }
 
-  /** Sends SIGTERM and waits for the process to exit; returns its exit code. */
-  async stop(): Promise<number | null> {
+  /**
+   * Sends SIGTERM and waits for the process to exit; returns how it ended: `exit N`,
+   * or the signal's name (NestJS re-raises the signal once its shutdown hooks ran).
+   */
+  async stop(): Promise<string> {
     this.child.kill('SIGTERM');
-    return this.exitCode;
+    return this.exited;
   }
 
   /** Log lines with this message. */

@@ -15,8 +15,12 @@ export const inferenceConfigSpec = {
   INFERENCE_BATCHING: bool({ default: true }),
   INFERENCE_MAX_BATCH_SIZE: int({ default: 32, min: 1, max: 65_536 }),
   INFERENCE_MAX_QUEUE_DELAY_MS: int({ default: 2, min: 0, max: 10_000 }),
-  /** Where models run: `worker` (a thread per model version; keeps the event loop free) or `inline`. */
-  INFERENCE_EXECUTION: oneOf(['worker', 'inline'] as const, { default: 'worker' }),
+  /**
+   * Where models run: `worker` (a thread per model version; keeps the event loop free),
+   * `inline`, or `auto` (inline when a full batch runs within INFERENCE_INLINE_MAX_MS).
+   */
+  INFERENCE_EXECUTION: oneOf(['auto', 'worker', 'inline'] as const, { default: 'auto' }),
+  INFERENCE_INLINE_MAX_MS: int({ default: 1, min: 0, max: 1_000 }),
   INFERENCE_INTRA_OP_THREADS: int({ default: 1, min: 0, max: 256 }),
   INFERENCE_MAX_REQUEST_BYTES: int({ default: 16 * 1024 * 1024, min: 1024 }),
   INFERENCE_MAX_ELEMENTS: int({ default: 4 * 1024 * 1024, min: 1 }),
@@ -77,8 +81,8 @@ export function parseModelOverrides(json: string): Record<string, Overrides> {
           `INFERENCE_MODEL_SETTINGS.${model}.${key}: must be a ${type === 'number' ? 'non-negative integer' : type}`,
         );
       }
-      if (key === 'execution' && !['worker', 'inline'].includes(value as string)) {
-        throw new Error(`INFERENCE_MODEL_SETTINGS.${model}.${key}: must be worker or inline`);
+      if (key === 'execution' && !['auto', 'worker', 'inline'].includes(value as string)) {
+        throw new Error(`INFERENCE_MODEL_SETTINGS.${model}.${key}: must be auto, worker or inline`);
       }
       if (
         key === 'graphOptimization' &&
@@ -120,5 +124,6 @@ export function servingSettings(
     maxElements: config.INFERENCE_MAX_ELEMENTS,
     execution:
       (o.execution as ServingSettings['execution'] | undefined) ?? config.INFERENCE_EXECUTION,
+    inlineMaxMs: config.INFERENCE_INLINE_MAX_MS,
   };
 }

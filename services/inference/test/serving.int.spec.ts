@@ -76,6 +76,8 @@ describe('hot swap', () => {
     inference = await startInference({
       MODEL_STORE_DIR: scratchStore(),
       INFERENCE_MODELS: 'breast-cancer@1,wine',
+      // Swaps start and stop worker threads too.
+      INFERENCE_EXECUTION: 'worker',
     });
   });
   afterAll(() => inference?.stop());
@@ -199,9 +201,10 @@ describe('overload', () => {
     inference = await startInference({
       MODEL_STORE_DIR: scratchStore(),
       INFERENCE_MODELS: 'breast-cancer@2,wine',
-      // wine: one execution at a time, nobody waiting, no batching.
+      // wine: one execution at a time, nobody waiting, no batching, on its own thread
+      // so its long executions do not hold the event loop that serves breast-cancer.
       INFERENCE_MODEL_SETTINGS: JSON.stringify({
-        wine: { maxConcurrent: 1, maxQueue: 0, batching: false },
+        wine: { maxConcurrent: 1, maxQueue: 0, batching: false, execution: 'worker' },
       }),
     });
   });

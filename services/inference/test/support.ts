@@ -43,8 +43,8 @@ export interface RunningInference {
   client: PromiseClient<(typeof GRPCInferenceService)['method']>;
   address: string;
   metricsPort: number;
-  /** SIGTERM, then the exit code. */
-  stop(): Promise<number | null>;
+  /** SIGTERM, then how the process ended (see ServiceProcess.stop). */
+  stop(): Promise<string>;
 }
 
 /** Starts the built inference service on free ports; `env` adds or overrides settings. */

@@ -14,8 +14,10 @@ export interface ServingSettings {
    */
   batching: Omit<BatcherOptions, 'maxInFlight'> | undefined;
   session: SessionSettings;
-  /** Where executions run: on the event loop, or on a worker thread of the model's own. */
+  /** Where executions run: on the event loop, on a worker thread of the model's own, or chosen at load. */
   execution: Execution;
+  /** `auto`: the longest warm-up execution that stays on the event loop. */
+  inlineMaxMs: number;
   /** Largest number of elements one input may carry. */
   maxElements: number;
 }
@@ -70,6 +72,11 @@ export class LoadedVersion {
 
   get version(): string {
     return this.manifest.version;
+  }
+
+  /** Where this version's executions run (what `auto` chose). */
+  get execution(): ModelExecutor['execution'] {
+    return this.model.execution;
   }
 
   get batching(): boolean {

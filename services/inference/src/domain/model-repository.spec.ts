@@ -20,6 +20,7 @@ function gate() {
 
 /** A fake executor per version: answers with its version number, can be held, records release. */
 class FakeModel implements ModelExecutor {
+  readonly execution = 'inline';
   readonly inputNames = ['input'];
   readonly outputNames = ['probabilities', 'label'];
   released = false;
@@ -54,6 +55,7 @@ const settings: ServingSettings = {
   batching: undefined,
   session: {},
   execution: 'inline',
+  inlineMaxMs: 1,
   maxElements: 1 << 20,
 };
 const input: Tensor = {

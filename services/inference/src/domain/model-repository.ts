@@ -25,7 +25,11 @@ export interface ModelRepositoryOptions {
   settingsFor: (manifest: ModelManifest) => ServingSettings;
   logger: Logger;
   /** Opens a model's bytes; by default where its settings' `execution` says. */
-  open?: (bytes: Uint8Array, settings: ServingSettings) => Promise<ModelExecutor>;
+  open?: (
+    bytes: Uint8Array,
+    settings: ServingSettings,
+    manifest: ModelManifest,
+  ) => Promise<ModelExecutor>;
   observer?: ExecutionObserver;
 }
 
@@ -56,7 +60,14 @@ export class ModelRepository {
     this.store = options.store;
     this.settingsFor = options.settingsFor;
     this.logger = options.logger;
-    this.openBytes = options.open ?? openModel;
+    this.openBytes =
+      options.open ??
+      ((bytes, settings, manifest) =>
+        openModel(
+          bytes,
+          { ...settings, warmupRows: settings.batching?.maxBatchSize ?? 1 },
+          manifest.inputs,
+        ));
     this.observer = options.observer;
   }
 
@@ -80,7 +91,7 @@ export class ModelRepository {
       version: chosen,
       current: this.resident.get(name)?.current === chosen,
       batching: loaded.batching,
-      execution: loaded.settings.execution,
+      execution: loaded.execution,
     });
     return loaded;
   }
@@ -153,7 +164,7 @@ export class ModelRepository {
     const settings = this.settingsFor(artifact.manifest);
     let model: ModelExecutor;
     try {
-      model = await this.openBytes(artifact.bytes, settings);
+      model = await this.openBytes(artifact.bytes, settings, artifact.manifest);
     } catch (error) {
       throw new ModelLoadError(
         name,

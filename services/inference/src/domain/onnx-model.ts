@@ -1,5 +1,6 @@
 import type { Datatype, Tensor } from '@ballast/tensors';
 import * as ort from 'onnxruntime-node';
+import type { ModelExecutor } from './executor';
 
 /** onnxruntime session options a model can set in its deployment. */
 export interface SessionSettings {
@@ -24,7 +25,8 @@ const FROM_ORT: Partial<Record<ort.Tensor.Type, Datatype>> = Object.fromEntries(
 const utf8 = { encoder: new TextEncoder(), decoder: new TextDecoder() };
 
 /** One ONNX model in onnxruntime: typed tensors in, typed tensors out. */
-export class OnnxModel {
+export class OnnxModel implements ModelExecutor {
+  readonly execution = 'inline';
   private constructor(private readonly session: ort.InferenceSession) {}
 
   static async create(bytes: Uint8Array, settings: SessionSettings = {}): Promise<OnnxModel> {

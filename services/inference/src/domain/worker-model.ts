@@ -21,6 +21,7 @@ export class WorkerExitedError extends Error {
  * answered in order; the batcher and limiter in front decide how many are sent.
  */
 export class WorkerModel implements ModelExecutor {
+  readonly execution = 'worker';
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 0;
   private exited: Error | undefined;
