@@ -36,8 +36,8 @@ const args = parseArgs(process.argv.slice(2), {
   rows: intArg({ min: 1, default: 1 }),
   concurrency: intListArg({ min: 1, default: [1, 8, 64] }),
   duration: durationArg({ default: 5_000 }),
-  warmup: durationArg({ default: 1_000 }),
-  execution: stringArg({ default: 'worker' }),
+  warmup: durationArg({ default: 2_000 }),
+  execution: stringArg({ default: 'auto,worker' }),
   json: flagArg(),
 });
 
