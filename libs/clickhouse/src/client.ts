@@ -32,7 +32,27 @@ export function createClickHouse(options: ClickHouseOptions): ClickHouseClient {
     // read-only user (the analyst) may not send; plain HTTP keeps one client
     // configuration valid for every user.
     compression: { request: false, response: false },
+    json: { parse: JSON.parse, stringify: stringifyRow },
   });
+}
+
+/**
+ * JSON for inserts, with NaN and ±Infinity (missing and overflowing feature values)
+ * written as the strings "nan", "inf" and "-inf", which ClickHouse reads into Float64
+ * columns. Plain JSON.stringify writes null, which 18.16 reads as NaN but current
+ * releases read as 0 (input_format_null_as_default): a missing value would become a
+ * real-looking zero.
+ */
+export function stringifyRow(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === 'number' && !Number.isFinite(v)
+      ? Number.isNaN(v)
+        ? 'nan'
+        : v > 0
+          ? 'inf'
+          : '-inf'
+      : v,
+  );
 }
 
 /** Creates the database when missing (through the `default` database, which always exists). */

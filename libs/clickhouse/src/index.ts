@@ -13,8 +13,10 @@
  * const rows = await (await clickhouse.query({ query: q.text, format: 'JSONEachRow' })).json();
  */
 export type { ClickHouseOptions } from './client';
-export { createClickHouse, ensureDatabase } from './client';
+export { createClickHouse, ensureDatabase, stringifyRow } from './client';
 export type { Migration } from './migrations';
 export { MIGRATIONS_DIR, MigrationError, loadMigrations, migrate } from './migrations';
 export type { SqlValue } from './sql';
 export { Sql, UnsafeSqlError, ident, join, literal, sql } from './sql';
+export type { EventTime, OutcomeEventRow, PredictionEventRow, TableName } from './tables';
+export { TABLES, eventTime } from './tables';

@@ -11,12 +11,15 @@ import { stackFromEnv } from '@ballast/testing';
 import {
   MigrationError,
   UnsafeSqlError,
+  TABLES,
   createClickHouse,
   ensureDatabase,
+  eventTime,
   ident,
   loadMigrations,
   migrate,
   sql,
+  type PredictionEventRow,
 } from '../src';
 
 const stack = stackFromEnv();
@@ -138,6 +141,43 @@ describe('event tables', () => {
     );
     expect(raw).toEqual([{ n: '2' }]);
     expect(viewed).toEqual([{ n: '1', p: 0.8 }]);
+  });
+
+  it('store missing (NaN) and infinite feature values as such, not as zero', async () => {
+    const event: PredictionEventRow = {
+      ...eventTime(Date.UTC(2026, 10, 28, 13, 0, 0, 7)),
+      event_id: randomUUID(),
+      model: 'nan-check',
+      model_version: '1',
+      deployment: '',
+      variant: '',
+      experiment_id: '',
+      unit_id: '',
+      request_id: '',
+      role: 'primary',
+      numeric_names: ['a', 'b', 'c', 'd'],
+      numeric_values: [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 2.5],
+      categorical_names: [],
+      categorical_values: [],
+      output_names: [],
+      output_values: [],
+      latency_ms: 0,
+    };
+    await client.insert({ table: TABLES.predictionEvents, values: [event], format: 'JSONEachRow' });
+    const [stored] = await rows<{
+      nan: number;
+      pos: number;
+      neg: number;
+      value: number;
+      t: string;
+      ms: number;
+    }>(
+      `SELECT isNaN(numeric_values[1]) AS nan, isInfinite(numeric_values[2]) AND numeric_values[2] > 0 AS pos,
+              isInfinite(numeric_values[3]) AND numeric_values[3] < 0 AS neg, numeric_values[4] AS value,
+              toString(event_time) AS t, event_time_ms AS ms
+       FROM ${TABLES.predictions} WHERE model = 'nan-check'`,
+    );
+    expect(stored).toEqual({ nan: 1, pos: 1, neg: 1, value: 2.5, t: '2026-11-28 13:00:00', ms: 7 });
   });
 });
 
