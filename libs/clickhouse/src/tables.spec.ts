@@ -12,4 +12,6 @@ it('writes non-finite numbers as the strings ClickHouse reads into Float64', () 
   expect(stringifyRow({ v: [Number.NaN, Infinity, -Infinity, 1.5], n: 2 })).toBe(
     '{"v":["nan","inf","-inf",1.5],"n":2}',
   );
+  expect(stringifyRow({ v: [1, 2], s: 'null' })).toBe('{"v":[1,2],"s":"null"}');
+  expect(stringifyRow({ v: null })).toBe('{"v":null}');
 });
