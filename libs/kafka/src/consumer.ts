@@ -57,6 +57,11 @@ export interface ConsumerRunnerOptions<T> {
   retryBackoffMs?: { min: number; max: number };
   /** Extra KafkaJS consumer settings (session timeout, fetch sizes). */
   consumerConfig?: Partial<ConsumerConfig>;
+  /**
+   * Batches (of different partitions) handled at once; default 1. More lets a handler
+   * gather several partitions' messages into one write.
+   */
+  partitionsConsumedConcurrently?: number;
 }
 
 /**
@@ -110,6 +115,7 @@ export class ConsumerRunner<T> {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => this.processBatch(payload),
     });
   }
