@@ -50,8 +50,13 @@ export interface ConsumerRunnerOptions<T> {
   /**
    * Processes the decoded messages of one fetched batch (one partition). Throwing
    * means "try again": the batch is retried with backoff and nothing is committed.
+   * Resolving with nothing means "done": the batch is committed. Resolving with
+   * `{ durable }` means "accepted": the consumer moves on at once and commits the
+   * batch when `durable` resolves (in order per partition), so a sink can gather many
+   * batches into one write; if `durable` rejects, nothing is committed and the
+   * messages come again after a restart or rebalance.
    */
-  handle: (messages: ConsumedMessage<T>[]) => Promise<void>;
+  handle: (messages: ConsumedMessage<T>[]) => Promise<void | { durable: Promise<void> }>;
   /** Where a new consumer group starts. */
   fromBeginning?: boolean;
   retryBackoffMs?: { min: number; max: number };
@@ -75,6 +80,8 @@ export class ConsumerRunner<T> {
   private readonly consumer: Consumer;
   private readonly dlq: Producer;
   private readonly metrics: { consumed: Counter; deadLettered: Counter; retries: Counter };
+  /** Per partition, the last pending commit of an accepted batch: commits stay in order. */
+  private readonly commits = new Map<string, Promise<void>>();
 
   constructor(private readonly options: ConsumerRunnerOptions<T>) {
     this.consumer = options.kafka.consumer({
@@ -120,8 +127,13 @@ export class ConsumerRunner<T> {
     });
   }
 
-  /** Leaves the group; an in-flight batch finishes (or is abandoned uncommitted) first. */
+  /**
+   * Stops fetching, waits for the commits of accepted batches (the handler's owner
+   * should make them durable or fail them promptly: flush), then leaves the group.
+   */
   async stop(): Promise<void> {
+    await this.consumer.stop();
+    await Promise.all(this.commits.values());
     await this.consumer.disconnect();
     await this.dlq.disconnect();
   }
@@ -159,19 +171,47 @@ export class ConsumerRunner<T> {
       if (poison.length > 0) await this.deadLetter(topic, partition, poison);
     });
     if (!done) return;
+    let durable: Promise<void> | undefined;
     if (
       good.length > 0 &&
-      !(await this.retrying(topic, heartbeat, live, () => this.options.handle(good)))
+      !(await this.retrying(topic, heartbeat, live, async () => {
+        durable = (await this.options.handle(good))?.durable;
+      }))
     )
       return;
     const last = batch.messages[batch.messages.length - 1];
     if (!last) return;
     // Resolving moves the fetch position past the batch; committing makes it durable.
     resolveOffset(last.offset);
-    await this.consumer.commitOffsets([
-      { topic, partition, offset: (BigInt(last.offset) + 1n).toString() },
-    ]);
-    this.metrics.consumed.inc({ topic }, good.length);
+    const commit = async () => {
+      await this.consumer.commitOffsets([
+        { topic, partition, offset: (BigInt(last.offset) + 1n).toString() },
+      ]);
+      this.metrics.consumed.inc({ topic }, good.length);
+    };
+    if (!durable) {
+      await commit();
+      return;
+    }
+    const key = `${topic}:${partition}`;
+    const accepted = durable;
+    const chained = (this.commits.get(key) ?? Promise.resolve())
+      .then(() => accepted)
+      .then(commit)
+      .catch((error: unknown) =>
+        // Not stored, or the partition moved to another member: the messages are
+        // delivered again (to us or to it), and event ids make that harmless.
+        this.options.logger.warn('batch not committed; it will be delivered again', {
+          topic,
+          partition,
+          offset: last.offset,
+          error: error as Error,
+        }),
+      );
+    this.commits.set(key, chained);
+    void chained.finally(() => {
+      if (this.commits.get(key) === chained) this.commits.delete(key);
+    });
   }
 
   /** Runs `work` until it succeeds (true) or the batch is no longer ours (false). */
@@ -183,6 +223,8 @@ export class ConsumerRunner<T> {
   ): Promise<boolean> {
     const { min, max } = this.options.retryBackoffMs ?? { min: 200, max: 10_000 };
     for (let backoff = min; live(); backoff = Math.min(backoff * 2, max)) {
+      // A handler may wait long (a full buffer, a slow database): keep the membership.
+      const beating = setInterval(() => void heartbeat().catch(() => undefined), 1_000);
       try {
         await work();
         return true;
@@ -199,6 +241,8 @@ export class ConsumerRunner<T> {
           // Keep group membership while we wait, so the partition is not handed over.
           await heartbeat().catch(() => undefined);
         }
+      } finally {
+        clearInterval(beating);
       }
     }
     return false;

@@ -187,3 +187,50 @@ describe('kafka lib on the real broker', () => {
     ]);
   });
 });
+
+describe('ConsumerRunner with a sink that accepts now and stores later', () => {
+  it('moves on at once but commits a batch only when its rows are durable', async () => {
+    const run = randomUUID();
+    const groupId = `test-durable-${run}`;
+    const producer = new EventProducer({ kafka, logger });
+    await producer.start();
+    for (let i = 0; i < 3; i += 1)
+      producer.send({ topic, key: 'same-partition', value: Buffer.from(`${run}:${i}`) });
+    await producer.flush();
+
+    const accepted: string[] = [];
+    let store!: () => void;
+    const stored = new Promise<void>((resolve) => (store = resolve));
+    const consumer = new ConsumerRunner<string>({
+      kafka,
+      groupId,
+      topics: [topic],
+      logger,
+      fromBeginning: true,
+      decode: (value) => value.toString(),
+      handle: async (messages) => {
+        accepted.push(...messages.map((m) => m.value).filter((v) => v.startsWith(run)));
+        return { durable: stored };
+      },
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    const committed = async () => {
+      const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      return (offsets?.partitions ?? []).some((p) => p.offset !== '-1');
+    };
+    await consumer.start();
+    try {
+      await waitFor('all three accepted', () => accepted.length === 3);
+      // Accepted but not durable: nothing committed, however long we wait.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(await committed()).toBe(false);
+      store();
+      await waitFor('the offsets committed', committed);
+    } finally {
+      await consumer.stop();
+      await admin.disconnect();
+      await producer.close();
+    }
+  });
+});
