@@ -1,0 +1,122 @@
+import { TABLES, createClickHouse } from '@ballast/clickhouse';
+import { TOPICS, createKafka, type ConsumerRunner } from '@ballast/kafka';
+import {
+  createMetricsRegistry,
+  startMetricsServer,
+  type Logger,
+  type MetricsServer,
+} from '@ballast/telemetry';
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { FeatureLoggerConfig } from './config';
+import { EventSink, type EventRow } from './domain/event-sink';
+import { InsertMetrics } from './metrics';
+import { eventConsumer } from './transport/event-consumer';
+import { LagMonitor } from './transport/lag-monitor';
+
+/**
+ * The feature logger process: one Kafka consumer (group member) over the predictions
+ * and outcomes topics, one ClickHouse client, the sink that batches rows into inserts,
+ * consumer-lag polling and /metrics.
+ */
+export class FeatureLoggerServer {
+  private readonly clickhouse: ClickHouseClient;
+  private readonly sink: EventSink;
+  private readonly consumer: ConsumerRunner<EventRow>;
+  private readonly lag: LagMonitor;
+  private readonly registry = createMetricsRegistry('feature-logger');
+  private metricsServer: MetricsServer | undefined;
+  private ready = false;
+
+  constructor(
+    private readonly config: FeatureLoggerConfig,
+    private readonly logger: Logger,
+  ) {
+    this.clickhouse = createClickHouse({
+      url: config.CLICKHOUSE_URL,
+      database: config.CLICKHOUSE_DATABASE,
+      username: config.CLICKHOUSE_USER,
+      password: config.CLICKHOUSE_PASSWORD,
+      maxOpenConnections: 4,
+      requestTimeoutMs: 60_000,
+    });
+    const metrics = new InsertMetrics(this.registry);
+    const insert =
+      <R>(table: string) =>
+      (rows: R[]) =>
+        this.clickhouse
+          .insert({ table, values: rows, format: 'JSONEachRow' })
+          .then(() => undefined);
+    this.sink = new EventSink({
+      insertPredictions: metrics.timed(TABLES.predictionEvents, insert(TABLES.predictionEvents)),
+      insertOutcomes: metrics.timed(TABLES.outcomeEvents, insert(TABLES.outcomeEvents)),
+      batch: {
+        maxRows: config.FEATURE_LOGGER_BATCH_ROWS,
+        maxBytes: config.FEATURE_LOGGER_BATCH_BYTES,
+        maxDelayMs: config.FEATURE_LOGGER_BATCH_MS,
+        maxInFlight: 2,
+        maxBufferedRows: config.FEATURE_LOGGER_MAX_BUFFERED_ROWS,
+      },
+      onRetry: (table, error, attempt) => {
+        metrics.retried(table);
+        logger.warn('insert failed; retrying', { table, attempt, error: error as Error });
+      },
+    });
+    const kafka = createKafka({
+      clientId: 'feature-logger',
+      brokers: config.KAFKA_BROKERS,
+      logger,
+    });
+    this.consumer = eventConsumer({
+      kafka,
+      groupId: config.FEATURE_LOGGER_GROUP_ID,
+      sink: this.sink,
+      logger,
+      registry: this.registry,
+      partitionsConsumedConcurrently: config.FEATURE_LOGGER_CONCURRENT_PARTITIONS,
+      maxBytesPerPartition: config.FEATURE_LOGGER_MAX_BYTES_PER_PARTITION,
+    });
+    this.lag = new LagMonitor({
+      kafka,
+      groupId: config.FEATURE_LOGGER_GROUP_ID,
+      topics: [TOPICS.predictions.name, TOPICS.outcomes.name],
+      registry: this.registry,
+      logger,
+    });
+  }
+
+  get metricsPort(): number | undefined {
+    return this.metricsServer?.port;
+  }
+
+  async start(): Promise<void> {
+    this.metricsServer = await startMetricsServer({
+      registry: this.registry,
+      port: this.config.METRICS_PORT,
+      healthy: () => this.ready,
+    });
+    await this.consumer.start();
+    await this.lag.start();
+    this.ready = true;
+    this.logger.info('feature logger ready', {
+      groupId: this.config.FEATURE_LOGGER_GROUP_ID,
+      metricsPort: this.metricsServer.port,
+    });
+  }
+
+  /**
+   * Stops consuming, inserts and commits what it holds (for up to the grace period;
+   * rows it cannot store by then stay uncommitted and come again), leaves the group.
+   */
+  async stop(): Promise<void> {
+    this.ready = false;
+    const grace = setTimeout(() => this.sink.stop(), this.config.FEATURE_LOGGER_STOP_GRACE_MS);
+    const flushing = this.sink.flush();
+    await this.consumer.stop();
+    await flushing;
+    clearTimeout(grace);
+    await this.lag.stop();
+    await this.clickhouse.close();
+    await this.metricsServer?.close();
+    this.logger.info('feature logger stopped');
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * The Kafka side of the feature logger: decodes events from the predictions and
+ * outcomes topics into rows (a message that does not decode or validate is poison and
+ * goes to the dead-letter topic) and hands each fetched batch to the sink. The
+ * ConsumerRunner commits a batch's offsets only after the sink stored its rows, and
+ * retries the batch with backoff while ClickHouse fails.
+ */
+import { TABLES } from '@ballast/clickhouse';
+import { OutcomeEventSchema, PredictionEventSchema } from '@ballast/contracts';
+import { ConsumerRunner, PoisonMessageError, TOPICS } from '@ballast/kafka';
+import type { Logger } from '@ballast/telemetry';
+import { fromBinary } from '@bufbuild/protobuf';
+import type { Kafka } from 'kafkajs';
+import type { Registry } from 'prom-client';
+import { outcomeRow, predictionRow } from '../domain/event-rows';
+import type { EventRow, EventSink } from '../domain/event-sink';
+
+export function decodeEvent(value: Buffer, topic: string): EventRow {
+  try {
+    if (topic === TOPICS.predictions.name)
+      return {
+        table: TABLES.predictionEvents,
+        row: predictionRow(fromBinary(PredictionEventSchema, value)),
+      };
+    if (topic === TOPICS.outcomes.name)
+      return {
+        table: TABLES.outcomeEvents,
+        row: outcomeRow(fromBinary(OutcomeEventSchema, value)),
+      };
+  } catch (error) {
+    throw new PoisonMessageError(
+      `not a valid ${topic === TOPICS.predictions.name ? 'PredictionEvent' : 'OutcomeEvent'}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  throw new PoisonMessageError(`the feature logger does not read topic ${topic}`);
+}
+
+export interface EventConsumerOptions {
+  kafka: Kafka;
+  groupId: string;
+  sink: EventSink;
+  logger: Logger;
+  registry: Registry;
+  partitionsConsumedConcurrently: number;
+  maxBytesPerPartition: number;
+}
+
+export function eventConsumer(options: EventConsumerOptions): ConsumerRunner<EventRow> {
+  return new ConsumerRunner<EventRow>({
+    kafka: options.kafka,
+    groupId: options.groupId,
+    topics: [TOPICS.predictions.name, TOPICS.outcomes.name],
+    logger: options.logger,
+    registry: options.registry,
+    fromBeginning: true,
+    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+    retryBackoffMs: { min: 250, max: 5_000 },
+    consumerConfig: { maxBytesPerPartition: options.maxBytesPerPartition },
+    decode: (value, _message, topic) => decodeEvent(value, topic),
+    handle: (messages) => options.sink.store(messages.map((m) => m.value)),
+  });
+}
