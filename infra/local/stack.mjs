@@ -143,6 +143,7 @@ export function stackEnv(endpoints = JSON.parse(readFileSync(ENDPOINTS_FILE, 'ut
 export function serviceDefinitions(env = process.env) {
   const inferencePort = env.INFERENCE_GRPC_PORT ?? '8001';
   const inferenceMetrics = env.INFERENCE_METRICS_PORT ?? '9464';
+  const loggerMetrics = env.FEATURE_LOGGER_METRICS_PORT ?? '9465';
   return [
     {
       name: 'inference',
@@ -157,6 +158,14 @@ export function serviceDefinitions(env = process.env) {
         metrics: `http://127.0.0.1:${inferenceMetrics}/metrics`,
       },
       healthz: `http://127.0.0.1:${inferenceMetrics}/healthz`,
+    },
+    {
+      name: 'feature-logger',
+      entry: 'services/feature-logger/dist/main.js',
+      // Kafka and ClickHouse come from the stack's environment.
+      env: { METRICS_PORT: loggerMetrics },
+      endpoints: { metrics: `http://127.0.0.1:${loggerMetrics}/metrics` },
+      healthz: `http://127.0.0.1:${loggerMetrics}/healthz`,
     },
   ];
 }

@@ -48,7 +48,7 @@ log(
 );
 for (const { service } of services) {
   log(
-    `  ${service.name.padEnd(17)} gRPC ${service.endpoints.grpc}  metrics ${service.endpoints.metrics}`,
+    `  ${service.name.padEnd(17)} ${service.endpoints.grpc ? `gRPC ${service.endpoints.grpc}  ` : ''}metrics ${service.endpoints.metrics}`,
   );
 }
 log(`  endpoints file    ${ENDPOINTS_FILE}`);

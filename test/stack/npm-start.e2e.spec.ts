@@ -44,6 +44,7 @@ it('npm start brings the local stack up and Ctrl-C takes it down completely', as
       KAFKA_MOCK_CONTROL_PORT: '29093',
       INFERENCE_GRPC_PORT: '28001',
       INFERENCE_METRICS_PORT: '29464',
+      FEATURE_LOGGER_METRICS_PORT: '29465',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, like a terminal session, so Ctrl-C can be sent to the group.
@@ -82,6 +83,8 @@ it('npm start brings the local stack up and Ctrl-C takes it down completely', as
     expect(processesUsing(dataDir).length).toBeGreaterThanOrEqual(2);
 
     expect(endpoints.services.inference.grpc).toBe('127.0.0.1:28001');
+    const logger = await fetch(endpoints.services['feature-logger'].metrics);
+    expect(await logger.text()).toContain('ballast_feature_logger_rows_inserted_total');
     const inference = createClient(GRPCInferenceService, endpoints.services.inference.grpc);
     try {
       await expect(inference.serverReady({})).resolves.toMatchObject({ ready: true });
