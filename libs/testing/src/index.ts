@@ -13,3 +13,4 @@ export { stackFromEnv } from './stack';
 export { waitFor } from './wait';
 export type { LogLine, ServiceProcessOptions } from './service-process';
 export { ServiceProcess } from './service-process';
+export { consumerGroupAtEnd } from './consumer-group';

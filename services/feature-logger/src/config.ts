@@ -9,7 +9,7 @@ export const featureLoggerConfigSpec = {
   CLICKHOUSE_USER: str({ default: 'default' }),
   CLICKHOUSE_PASSWORD: str({ default: '' }),
   /** An insert goes out at this many rows... */
-  FEATURE_LOGGER_BATCH_ROWS: int({ default: 20_000, min: 1, max: 1_000_000 }),
+  FEATURE_LOGGER_BATCH_ROWS: int({ default: 10_000, min: 1, max: 1_000_000 }),
   /** ...or this many bytes of JSON (estimated)... */
   FEATURE_LOGGER_BATCH_BYTES: int({ default: 16 * 1024 * 1024, min: 1024 }),
   /** ...or when its oldest row has waited this long. */
@@ -17,11 +17,11 @@ export const featureLoggerConfigSpec = {
   /** Partition batches decoded at once. */
   FEATURE_LOGGER_CONCURRENT_PARTITIONS: int({ default: 6, min: 1, max: 256 }),
   /** Rows held in memory (waiting and being inserted) before consumption pauses. */
-  FEATURE_LOGGER_MAX_BUFFERED_ROWS: int({ default: 100_000, min: 1 }),
+  FEATURE_LOGGER_MAX_BUFFERED_ROWS: int({ default: 40_000, min: 1 }),
   /** On shutdown, how long to keep trying to store what is held before giving up on it. */
   FEATURE_LOGGER_STOP_GRACE_MS: int({ default: 10_000, min: 0 }),
   /** Largest fetch per partition, in bytes. */
-  FEATURE_LOGGER_MAX_BYTES_PER_PARTITION: int({ default: 4 * 1024 * 1024, min: 1024 }),
+  FEATURE_LOGGER_MAX_BYTES_PER_PARTITION: int({ default: 1024 * 1024, min: 1024 }),
   METRICS_PORT: port({ default: 9465, allowEphemeral: true }),
   LOG_LEVEL: oneOf(['debug', 'info', 'warn', 'error'] as const, { default: 'info' }),
 };

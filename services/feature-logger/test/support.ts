@@ -8,7 +8,7 @@ import { TABLES, createClickHouse, ensureDatabase, ident, migrate } from '@balla
 import { PredictionEventSchema, Role } from '@ballast/contracts';
 import { TOPICS, createKafka } from '@ballast/kafka';
 import { createLogger } from '@ballast/telemetry';
-import { ServiceProcess, stackFromEnv } from '@ballast/testing';
+import { ServiceProcess, consumerGroupAtEnd, stackFromEnv } from '@ballast/testing';
 import { create, toBinary } from '@bufbuild/protobuf';
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import type { ClickHouseClient } from '@clickhouse/client';
@@ -52,43 +52,13 @@ export class TestBed {
     await this.clickhouse?.close();
   }
 
-  /**
-   * A consumer group whose committed offsets are the topics' current ends, so it
-   * reads only what a test produces next, not every earlier test's events.
-   */
-  async groupAtEnd(): Promise<string> {
-    const groupId = `fl-test-${randomUUID().slice(0, 8)}`;
-    const topics = [TOPICS.predictions.name, TOPICS.outcomes.name];
-    const admin = this.kafka.admin();
-    await admin.connect();
-    const ends = await Promise.all(
-      topics.map(async (topic) => ({ topic, offsets: await admin.fetchTopicOffsets(topic) })),
+  /** A consumer group that starts at the topics' current ends (see consumerGroupAtEnd). */
+  groupAtEnd(): Promise<string> {
+    return consumerGroupAtEnd(
+      this.kafka,
+      [TOPICS.predictions.name, TOPICS.outcomes.name],
+      'fl-test',
     );
-    await admin.disconnect();
-    // The mock cluster does not take the admin API's offset commits, so a short-lived
-    // member of the group commits them.
-    // A short session, so the broker forgets this member quickly and the logger's
-    // first join does not wait out a long timeout.
-    const consumer = this.kafka.consumer({
-      groupId,
-      sessionTimeout: 6_000,
-      heartbeatInterval: 1_000,
-    });
-    await consumer.connect();
-    const joined = new Promise<void>((resolve) =>
-      consumer.on(consumer.events.GROUP_JOIN, () => resolve()),
-    );
-    await consumer.subscribe({ topics });
-    await consumer.run({ autoCommit: false, eachBatch: async () => undefined });
-    await joined;
-    consumer.pause(topics.map((topic) => ({ topic })));
-    await consumer.commitOffsets(
-      ends.flatMap(({ topic, offsets }) =>
-        offsets.map((o) => ({ topic, partition: o.partition, offset: o.high })),
-      ),
-    );
-    await consumer.disconnect();
-    return groupId;
   }
 
   async startLogger(groupId: string, env: Record<string, string> = {}): Promise<ServiceProcess> {
