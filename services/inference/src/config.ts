@@ -1,4 +1,14 @@
-import { bool, int, list, loadConfig, oneOf, port, str, type Config } from '@ballast/config';
+import {
+  bool,
+  hostPorts,
+  int,
+  list,
+  loadConfig,
+  oneOf,
+  port,
+  str,
+  type Config,
+} from '@ballast/config';
 import type { ServingSettings } from './domain/loaded-version';
 
 export const inferenceConfigSpec = {
@@ -9,6 +19,13 @@ export const inferenceConfigSpec = {
   MODEL_STORE_DIR: str({ devDefault: 'infra/demo-models' }),
   /** Models to load at start, `name` (latest) or `name@version`, comma-separated; empty = every model's latest. */
   INFERENCE_MODELS: list({ default: [] }),
+  /**
+   * Where the control topic is. Empty: the replica follows no deployment and is driven
+   * by the repository calls only (a warning says so at start).
+   */
+  KAFKA_BROKERS: hostPorts({ default: [] }),
+  /** Each replica reads the control topic in a group of its own: <prefix>-<host>-<pid>. */
+  INFERENCE_CONTROL_GROUP_PREFIX: str({ default: 'inference' }),
   /** Executions (batches, when batching) of one model version at once. */
   INFERENCE_MAX_CONCURRENT: int({ default: 2, min: 1, max: 4096 }),
   INFERENCE_MAX_QUEUE: int({ default: 128, min: 0, max: 1_000_000 }),

@@ -7,11 +7,14 @@ import {
   type Logger,
   type MetricsServer,
 } from '@ballast/telemetry';
+import { createKafka } from '@ballast/kafka';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { hostname } from 'node:os';
 import { parseModelOverrides, servingSettings, type InferenceConfig } from './config';
 import { Inference } from './domain/inference';
 import { ModelRepository } from './domain/model-repository';
 import { InferenceMetrics } from './metrics';
+import { ControlFollower } from './transport/control-follower';
 import { oipHandlers } from './transport/oip-handlers';
 import { toGrpcStatus } from './transport/status';
 
@@ -28,6 +31,7 @@ export class InferenceServer {
   private readonly grpc: Server;
   private readonly registry = createMetricsRegistry('inference');
   private metricsServer: MetricsServer | undefined;
+  private readonly follower: ControlFollower | undefined;
   private ready = false;
   private grpcPort = 0;
 
@@ -49,6 +53,16 @@ export class InferenceServer {
       logger,
       observer: metrics,
     });
+    this.follower =
+      config.KAFKA_BROKERS.length > 0
+        ? new ControlFollower({
+            kafka: createKafka({ clientId: 'inference', brokers: config.KAFKA_BROKERS, logger }),
+            repository: this.repository,
+            logger,
+            groupId: `${config.INFERENCE_CONTROL_GROUP_PREFIX}-${hostname()}-${process.pid}`,
+            registry: this.registry,
+          })
+        : undefined;
     const inference = new Inference(this.repository, {
       maxRequestBytes: config.INFERENCE_MAX_REQUEST_BYTES,
     });
@@ -90,6 +104,11 @@ export class InferenceServer {
       const [name, version] = spec.split('@');
       await this.repository.load(name as string, version);
     }
+    if (this.follower) await this.follower.start();
+    else
+      this.logger.warn(
+        'KAFKA_BROKERS is not set: following no deployment; only the repository calls load models',
+      );
     this.ready = true;
     this.logger.info('inference ready', {
       grpcPort: this.grpcPort,
@@ -102,6 +121,7 @@ export class InferenceServer {
   async stop(): Promise<void> {
     this.ready = false;
     await new Promise<void>((resolve) => this.grpc.tryShutdown(() => resolve()));
+    await this.follower?.stop();
     await this.repository.close();
     await this.metricsServer?.close();
   }
