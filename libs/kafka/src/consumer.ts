@@ -79,7 +79,14 @@ export interface ConsumerRunnerOptions<T> {
 export class ConsumerRunner<T> {
   private readonly consumer: Consumer;
   private readonly dlq: Producer;
-  private readonly metrics: { consumed: Counter; deadLettered: Counter; retries: Counter };
+  private readonly metrics: {
+    consumed: Counter;
+    deadLettered: Counter;
+    retries: Counter;
+    restarts: Counter;
+  };
+  private stopping = false;
+  private restartTimer: NodeJS.Timeout | undefined;
   /** Per partition, the last pending commit of an accepted batch: commits stay in order. */
   private readonly commits = new Map<string, Promise<void>>();
 
@@ -110,11 +117,37 @@ export class ConsumerRunner<T> {
         labelNames: ['topic'],
         registers,
       }),
+      restarts: new Counter({
+        name: metricName('kafka', 'consumer_restarts_total'),
+        help: 'Consumers restarted after a crash KafkaJS would not restart from',
+        registers,
+      }),
     };
   }
 
   async start(): Promise<void> {
-    await Promise.all([this.consumer.connect(), this.dlq.connect()]);
+    await this.dlq.connect();
+    // KafkaJS restarts a consumer after retriable errors only; after any other (seen:
+    // a broker answering SyncGroup with an error during a rebalance) it disconnects
+    // and stays down. A consumer that silently stops is worse than one that retries.
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || this.stopping) return;
+      this.metrics.restarts.inc();
+      this.options.logger.error('consumer crashed; restarting it', {
+        groupId: this.options.groupId,
+        error: payload.error,
+      });
+      this.restartTimer = setTimeout(() => {
+        this.consume().catch((error: unknown) =>
+          this.options.logger.error('consumer restart failed', { error: error as Error }),
+        );
+      }, 1_000);
+    });
+    await this.consume();
+  }
+
+  private async consume(): Promise<void> {
+    await this.consumer.connect();
     await this.consumer.subscribe({
       topics: this.options.topics,
       fromBeginning: this.options.fromBeginning ?? false,
@@ -132,6 +165,8 @@ export class ConsumerRunner<T> {
    * should make them durable or fail them promptly: flush), then leaves the group.
    */
   async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
     await this.consumer.stop();
     await Promise.all(this.commits.values());
     await this.consumer.disconnect();

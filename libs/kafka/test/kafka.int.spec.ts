@@ -234,3 +234,37 @@ describe('ConsumerRunner with a sink that accepts now and stores later', () => {
     }
   });
 });
+
+describe('ConsumerRunner after a crash KafkaJS does not restart from', () => {
+  it('restarts the consumer and goes on consuming', async () => {
+    const run = randomUUID();
+    const producer = new EventProducer({ kafka, logger });
+    await producer.start();
+    const received: string[] = [];
+    const consumer = new ConsumerRunner<string>({
+      kafka,
+      groupId: `test-crash-${run}`,
+      topics: [topic],
+      logger,
+      fromBeginning: true,
+      decode: (value) => value.toString(),
+      handle: async (messages) => {
+        received.push(...messages.map((m) => m.value).filter((v) => v.startsWith(run)));
+      },
+    });
+    // INVALID_REQUEST (42) is not retriable: KafkaJS would disconnect and stay down.
+    await control.command('request-errors JoinGroup 42 1');
+    try {
+      await consumer.start();
+      producer.send({ topic, key: run, value: Buffer.from(`${run}:after-crash`) });
+      await producer.flush();
+      await waitFor('the message, consumed after the restart', () => received.length === 1, {
+        timeoutMs: 60_000,
+      });
+    } finally {
+      await control.command('clear-errors JoinGroup');
+      await consumer.stop();
+      await producer.close();
+    }
+  });
+});
