@@ -22,6 +22,8 @@ export const featureLoggerConfigSpec = {
   FEATURE_LOGGER_STOP_GRACE_MS: int({ default: 10_000, min: 0 }),
   /** Largest fetch per partition, in bytes. */
   FEATURE_LOGGER_MAX_BYTES_PER_PARTITION: int({ default: 1024 * 1024, min: 1024 }),
+  /** A killed instance's partitions move to the others after this long. */
+  FEATURE_LOGGER_SESSION_TIMEOUT_MS: int({ default: 30_000, min: 6_000, max: 300_000 }),
   METRICS_PORT: port({ default: 9465, allowEphemeral: true }),
   LOG_LEVEL: oneOf(['debug', 'info', 'warn', 'error'] as const, { default: 'info' }),
 };

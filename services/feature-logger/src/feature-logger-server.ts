@@ -74,6 +74,7 @@ export class FeatureLoggerServer {
       registry: this.registry,
       partitionsConsumedConcurrently: config.FEATURE_LOGGER_CONCURRENT_PARTITIONS,
       maxBytesPerPartition: config.FEATURE_LOGGER_MAX_BYTES_PER_PARTITION,
+      sessionTimeoutMs: config.FEATURE_LOGGER_SESSION_TIMEOUT_MS,
     });
     this.lag = new LagMonitor({
       kafka,

@@ -87,11 +87,12 @@ it('loses and doubles nothing when a second instance joins and the first leaves'
   const producing = bed.producePredictions(model, EVENTS, { pauseMs: 50 });
   await storedMoreThan(model, EVENTS / 5);
   await bed.startLogger(group);
-  await storedMoreThan(model, EVENTS / 2);
+  await storedMoreThan(model, EVENTS / 2, 240_000);
   await first.stop();
   await producing;
   await expectExactly(model, EVENTS);
-});
+  // Two rebalances on a loaded 2-core machine: measured up to several minutes in CI.
+}, 420_000);
 
 it('dead-letters a malformed or invalid event with its reason and stores its neighbours', async () => {
   const model = uniqueModel();

@@ -72,6 +72,8 @@ export class TestBed {
         CLICKHOUSE_DATABASE: this.database,
         FEATURE_LOGGER_GROUP_ID: groupId,
         FEATURE_LOGGER_BATCH_MS: '200',
+        // Rebalances on the mock cluster wait out the session of a member that left.
+        FEATURE_LOGGER_SESSION_TIMEOUT_MS: '10000',
         METRICS_PORT: '0',
         LOG_LEVEL: 'info',
         ...env,

@@ -44,6 +44,8 @@ export interface EventConsumerOptions {
   registry: Registry;
   partitionsConsumedConcurrently: number;
   maxBytesPerPartition: number;
+  /** How long the group waits for a silent member before handing its partitions over. */
+  sessionTimeoutMs: number;
 }
 
 export function eventConsumer(options: EventConsumerOptions): ConsumerRunner<EventRow> {
@@ -56,7 +58,12 @@ export function eventConsumer(options: EventConsumerOptions): ConsumerRunner<Eve
     fromBeginning: true,
     partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
     retryBackoffMs: { min: 250, max: 5_000 },
-    consumerConfig: { maxBytesPerPartition: options.maxBytesPerPartition },
+    consumerConfig: {
+      maxBytesPerPartition: options.maxBytesPerPartition,
+      sessionTimeout: options.sessionTimeoutMs,
+      // A third of the session, as Kafka recommends.
+      heartbeatInterval: Math.max(1_000, Math.floor(options.sessionTimeoutMs / 3)),
+    },
     decode: (value, _message, topic) => decodeEvent(value, topic),
     handle: (messages) => options.sink.store(messages.map((m) => m.value)),
   });
