@@ -167,13 +167,18 @@ async function waitForCount(
   clickhouse: ClickHouseClient,
   model: string,
   count: number,
-  { onTick, stallMs = 120_000 }: { onTick?: () => void; stallMs?: number } = {},
+  {
+    onTick,
+    onCount,
+    stallMs = 120_000,
+  }: { onTick?: () => void; onCount?: (count: number) => void; stallMs?: number } = {},
 ) {
   let last = -1;
   let movedAt = performance.now();
   for (;;) {
     onTick?.();
     const now = await counted(clickhouse, model).catch(() => last);
+    onCount?.(now);
     if (now >= count) return;
     if (now !== last) {
       last = now;
@@ -185,7 +190,14 @@ async function waitForCount(
   }
 }
 
-async function throughput(clickhouse: ClickHouseClient): Promise<{ rate: number; peakMb: number }> {
+/**
+ * Runs the logger while the events are produced; returns its rate over the time it
+ * took to store what it stored, and how many events the broker deleted before the
+ * logger reached them (the mock cluster's small per-partition log), if any.
+ */
+async function throughput(
+  clickhouse: ClickHouseClient,
+): Promise<{ rate: number; stored: number; peakMb: number }> {
   const model = `bench-logger-${randomUUID().slice(0, 8)}`;
   const group = await consumerGroupAtEnd(
     kafka,
@@ -198,24 +210,25 @@ async function throughput(clickhouse: ClickHouseClient): Promise<{ rate: number;
     say(`produced ${args.events} events in ${((performance.now() - start) / 1000).toFixed(1)} s`),
   );
   let peakMb = 0;
+  let stored = 0;
+  let lastGrowth = start;
   try {
     await waitForCount(clickhouse, model, args.events, {
       onTick: () => (peakMb = Math.max(peakMb, rssMb(logger.child.pid!))),
+      onCount: (count) => {
+        if (count > stored) [stored, lastGrowth] = [count, performance.now()];
+      },
+      stallMs: 20_000,
     });
-  } catch (error) {
+  } catch {
     say(
-      logger.logs
-        .slice(-15)
-        .map((l) => JSON.stringify(l))
-        .join('\n'),
+      `stopped at ${stored} of ${args.events}: ${logger.logged('Offset out of range, resetting to default offset').length > 0 ? 'the broker deleted events before the logger reached them (mock cluster retention)' : 'stalled'}`,
     );
-    throw error;
   } finally {
     await logger.stop();
   }
-  const seconds = (performance.now() - start) / 1000;
   await producing;
-  return { rate: args.events / seconds, peakMb };
+  return { rate: stored / ((lastGrowth - start) / 1000), stored, peakMb };
 }
 
 async function outage(clickhouse: ClickHouseClient): Promise<void> {
@@ -255,7 +268,7 @@ async function main(): Promise<void> {
   say(`direct   ${directRate.toFixed(0)} rows/s into ClickHouse`);
   const logger = await throughput(clickhouse);
   say(
-    `logger   ${logger.rate.toFixed(0)} events/s Kafka → ClickHouse, end to end (target >= 50,000); ${((100 * logger.rate) / directRate).toFixed(0)}% of direct (aim >= 50%); peak resident memory ${logger.peakMb.toFixed(0)} MB`,
+    `logger   ${logger.rate.toFixed(0)} events/s Kafka → ClickHouse, end to end, over ${logger.stored} events (target >= 50,000); ${((100 * logger.rate) / directRate).toFixed(0)}% of direct (aim >= 50%); peak resident memory ${logger.peakMb.toFixed(0)} MB`,
   );
   if (args.outage) await outage(createClickHouse({ url: stack.CLICKHOUSE_URL, database }));
   await clickhouse.close();
