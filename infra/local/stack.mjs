@@ -162,6 +162,9 @@ export function serviceDefinitions(env = process.env) {
     {
       name: 'feature-logger',
       entry: 'services/feature-logger/dist/main.js',
+      // A capped heap makes V8 collect before garbage shows in resident memory: measured
+      // 204 MB peak instead of 398 MB while catching up (loadtest/README.md).
+      nodeArgs: ['--max-old-space-size=160'],
       // Kafka and ClickHouse come from the stack's environment.
       env: { METRICS_PORT: loggerMetrics },
       endpoints: { metrics: `http://127.0.0.1:${loggerMetrics}/metrics` },
@@ -177,6 +180,7 @@ export async function startServices(extraEnv) {
     const child = spawn(
       'node',
       [
+        ...(service.nodeArgs ?? []),
         '--require',
         path.join(ROOT, 'libs/telemetry/dist/preload.js'),
         path.join(ROOT, service.entry),

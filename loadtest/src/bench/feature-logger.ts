@@ -34,7 +34,7 @@ import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { durationArg, flagArg, intArg, parseArgs } from '../index';
+import { durationArg, flagArg, intArg, parseArgs, stringArg } from '../index';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const args = parseArgs(process.argv.slice(2), {
@@ -42,6 +42,7 @@ const args = parseArgs(process.argv.slice(2), {
   outage: flagArg(),
   rate: intArg({ min: 100, default: 20_000 }),
   outageFor: durationArg({ default: 60_000 }),
+  heap: stringArg({ default: '--max-old-space-size=160' }),
 });
 const stack = stackFromEnv();
 const quiet = createLogger({ service: 'bench', level: 'error' });
@@ -153,6 +154,9 @@ function startLogger(groupId: string): Promise<ServiceProcess> {
       FEATURE_LOGGER_GROUP_ID: groupId,
       METRICS_PORT: '0',
       LOG_LEVEL: 'info',
+      // The heap cap npm start gives the logger (infra/local/stack.mjs); a much larger
+      // cap (--heap) measures the logger as if uncapped.
+      ...(args.heap ? { NODE_OPTIONS: args.heap } : {}),
     },
   });
 }
