@@ -32,9 +32,9 @@ import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { durationArg, flagArg, intArg, parseArgs, stringArg } from '../index';
+import { processMemoryMb } from './process-memory';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const args = parseArgs(process.argv.slice(2), {
@@ -161,26 +161,16 @@ function startLogger(groupId: string): Promise<ServiceProcess> {
   });
 }
 
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
-
 /** Polls the count until it reaches `count`; gives up when it has not moved for `stallMs`. */
 async function waitForCount(
   clickhouse: ClickHouseClient,
   model: string,
   count: number,
-  {
-    onTick,
-    onCount,
-    stallMs = 120_000,
-  }: { onTick?: () => void; onCount?: (count: number) => void; stallMs?: number } = {},
+  { onCount, stallMs = 120_000 }: { onCount?: (count: number) => void; stallMs?: number } = {},
 ) {
   let last = -1;
   let movedAt = performance.now();
   for (;;) {
-    onTick?.();
     const now = await counted(clickhouse, model).catch(() => last);
     onCount?.(now);
     if (now >= count) return;
@@ -218,7 +208,6 @@ async function throughput(
   let lastGrowth = start;
   try {
     await waitForCount(clickhouse, model, args.events, {
-      onTick: () => (peakMb = Math.max(peakMb, rssMb(logger.child.pid!))),
       onCount: (count) => {
         if (count > stored) [stored, lastGrowth] = [count, performance.now()];
       },
@@ -229,6 +218,7 @@ async function throughput(
       `stopped at ${stored} of ${args.events}: ${logger.logged('Offset out of range, resetting to default offset').length > 0 ? 'the broker deleted events before the logger reached them (mock cluster retention)' : 'stalled'}`,
     );
   } finally {
+    peakMb = processMemoryMb(logger.child.pid!).peak;
     await logger.stop();
   }
   await producing;
@@ -246,7 +236,7 @@ async function outage(clickhouse: ClickHouseClient): Promise<void> {
   const logger = await startLogger(group);
   const total = Math.round((args.rate * (args.outageFor + 20_000)) / 1000);
   const samples: number[] = [];
-  const sampler = setInterval(() => samples.push(rssMb(logger.child.pid!)), 1_000);
+  const sampler = setInterval(() => samples.push(processMemoryMb(logger.child.pid!).rss), 1_000);
   const producing = produce(model, total, args.rate);
   await new Promise((resolve) => setTimeout(resolve, 5_000));
   say(`stopping ClickHouse for ${args.outageFor / 1000} s at ${args.rate} events/s`);
@@ -257,9 +247,10 @@ async function outage(clickhouse: ClickHouseClient): Promise<void> {
   await waitForCount(clickhouse, model, total, { stallMs: 60_000 + args.outageFor });
   clearInterval(sampler);
   const stored = await counted(clickhouse, model);
+  const { peak } = processMemoryMb(logger.child.pid!);
   await logger.stop();
   say(
-    `outage: ${total} events produced, ${stored} counted once each (${stored === total ? 'none lost or doubled' : 'MISMATCH'}); logger resident memory peak ${Math.max(...samples).toFixed(0)} MB, median ${samples.sort((a, b) => a - b)[samples.length >> 1]!.toFixed(0)} MB (target < 300 MB)`,
+    `outage: ${total} events produced, ${stored} counted once each (${stored === total ? 'none lost or doubled' : 'MISMATCH'}); logger resident memory peak ${peak.toFixed(0)} MB, median ${samples.sort((a, b) => a - b)[samples.length >> 1]!.toFixed(0)} MB (target < 300 MB)`,
   );
 }
 

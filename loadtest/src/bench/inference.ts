@@ -28,6 +28,7 @@ import {
   sweep,
   type RunResult,
 } from '../index';
+import { processMemoryMb } from './process-memory';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const args = parseArgs(process.argv.slice(2), {
@@ -122,13 +123,6 @@ async function naive(): Promise<void> {
   }
 }
 
-/** Resident and peak resident memory of a process, in MB, from /proc. */
-function memoryMb(pid: number): { rss: number; peak: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
-  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
-}
-
 const memory: Record<string, { rss: number; peak: number }> = {};
 
 async function ballast(execution: string, batching: boolean): Promise<void> {
@@ -167,7 +161,7 @@ async function ballast(execution: string, batching: boolean): Promise<void> {
     await run(label, async () => {
       await client.modelInfer(request, { deadline: 10_000 });
     });
-    memory[label] = memoryMb(service.child.pid!);
+    memory[label] = processMemoryMb(service.child.pid!);
     if (batching) {
       // The floor under every Ballast figure: the same client, server and gRPC stack
       // around a handler that does nothing.
