@@ -115,3 +115,73 @@ export {
   Severity,
   SeveritySchema,
 } from './generated/ballast/events/v1/events_pb';
+
+// The control API (registry, deployments, audit history)
+export type {
+  AuditEntry,
+  ChangeContext,
+  DeployRequest,
+  DeployResponse,
+  DescribeModelRequest,
+  DescribeModelResponse,
+  FeatureInfo,
+  GetDeploymentRequest,
+  GetDeploymentResponse,
+  HistoryRequest,
+  HistoryResponse,
+  ListDeploymentsRequest,
+  ListDeploymentsResponse,
+  ListModelsRequest,
+  ListModelsResponse,
+  ModelSummary,
+  ModelVersionInfo,
+  PromoteRequest,
+  PromoteResponse,
+  RegisterModelVersionRequest,
+  RegisterModelVersionResponse,
+  RollbackRequest,
+  RollbackResponse,
+  SetExperimentStateRequest,
+  SetExperimentStateResponse,
+} from './generated/ballast/control/v1/control_service_pb';
+export {
+  AuditEntrySchema,
+  ChangeContextSchema,
+  ControlService,
+  DeployRequestSchema,
+  DeployResponseSchema,
+  DescribeModelRequestSchema,
+  DescribeModelResponseSchema,
+  FeatureInfoSchema,
+  GetDeploymentRequestSchema,
+  GetDeploymentResponseSchema,
+  HistoryRequestSchema,
+  HistoryResponseSchema,
+  ListDeploymentsRequestSchema,
+  ListDeploymentsResponseSchema,
+  ListModelsRequestSchema,
+  ListModelsResponseSchema,
+  ModelSummarySchema,
+  ModelVersionInfoSchema,
+  PromoteRequestSchema,
+  PromoteResponseSchema,
+  RegisterModelVersionRequestSchema,
+  RegisterModelVersionResponseSchema,
+  RollbackRequestSchema,
+  RollbackResponseSchema,
+  SetExperimentStateRequestSchema,
+  SetExperimentStateResponseSchema,
+} from './generated/ballast/control/v1/control_service_pb';
+
+// Outcomes reported by product services (served by the router)
+export type {
+  Outcome,
+  RecordOutcomesRequest,
+  RecordOutcomesResponse,
+} from './generated/ballast/outcomes/v1/outcome_service_pb';
+export {
+  OutcomeSchema,
+  OutcomeService,
+  RecordOutcomesRequestSchema,
+  RecordOutcomesResponseSchema,
+} from './generated/ballast/outcomes/v1/outcome_service_pb';

@@ -1,0 +1,2 @@
+// Placeholder: the control-plane service is being built.
+export {};

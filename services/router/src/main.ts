@@ -1,0 +1,2 @@
+// Placeholder: the router service is being built.
+export {};
