@@ -48,6 +48,8 @@ export type {
   ReferenceProfile,
 } from './profile';
 export { parseProfile } from './profile';
+export type { ModelSignature } from './signature';
+export { modelSignatureMismatch } from './signature';
 export type { ArtifactStore, FileSystemArtifactStoreOptions } from './store';
 export { FileSystemArtifactStore, sortVersions } from './store';
 export type { Problem } from './validate';

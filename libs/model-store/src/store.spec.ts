@@ -68,6 +68,12 @@ describe('FileSystemArtifactStore', () => {
     ]);
   });
 
+  it('stores a version without a profile, which then reads as missing', async () => {
+    await store.putVersion({ ...version(), profile: undefined });
+    await expect(store.readModel('iris-lite', '1')).resolves.toMatchObject({ bytes: MODEL_BYTES });
+    await expect(store.getProfile('iris-lite', '1')).rejects.toThrow(/profile.*is missing/s);
+  });
+
   it('lists models sorted and versions in numeric order', async () => {
     for (const v of ['10', '2', '1']) await store.putVersion(version('wine', v));
     await store.putVersion(version('breast-cancer', '1'));

@@ -37,11 +37,14 @@ export interface ArtifactStore {
     model: string,
     version: string,
   ): Promise<{ manifest: ModelManifest; bytes: Uint8Array }>;
-  /** Publishes a new version, all at once; an existing version is never replaced. */
+  /**
+   * Publishes a new version, all at once; an existing version is never replaced. A
+   * version without a profile serves but cannot be analysed for drift.
+   */
   putVersion(input: {
     manifest: ModelManifest;
     model: Uint8Array;
-    profile: ReferenceProfile;
+    profile?: ReferenceProfile;
   }): Promise<void>;
 }
 
@@ -133,11 +136,12 @@ export class FileSystemArtifactStore implements ArtifactStore {
   async putVersion(input: {
     manifest: ModelManifest;
     model: Uint8Array;
-    profile: ReferenceProfile;
+    profile?: ReferenceProfile;
   }): Promise<void> {
     // Parsed again: the input may be built by hand, and what is stored must load.
     const manifest = parseManifest(input.manifest);
-    const profile = parseProfile(input.profile, { manifest });
+    const profile =
+      input.profile === undefined ? undefined : parseProfile(input.profile, { manifest });
     const { name, version } = manifest;
     const actual = sha256Hex(input.model);
     if (actual !== manifest.sha256) {
@@ -151,7 +155,7 @@ export class FileSystemArtifactStore implements ArtifactStore {
     const staging = await mkdtemp(path.join(this.root, `${STAGING_PREFIX}${name}-${version}-`));
     try {
       await writeSynced(path.join(staging, manifest.file), input.model);
-      await writeSynced(path.join(staging, PROFILE_FILE), toJson(profile));
+      if (profile) await writeSynced(path.join(staging, PROFILE_FILE), toJson(profile));
       await writeSynced(path.join(staging, MANIFEST_FILE), toJson(manifest));
       await rename(staging, target);
     } catch (error) {

@@ -1,4 +1,8 @@
-import type { ArtifactStore, ModelManifest } from '@ballast/model-store';
+import {
+  modelSignatureMismatch,
+  type ArtifactStore,
+  type ModelManifest,
+} from '@ballast/model-store';
 import type { Logger } from '@ballast/telemetry';
 import { ModelLoadError, ModelNotLoadedError } from './errors';
 import { openModel, type ModelExecutor } from './executor';
@@ -173,22 +177,10 @@ export class ModelRepository {
         { cause: error },
       );
     }
-    const declared = (tensors: { name: string }[]) =>
-      tensors
-        .map((t) => t.name)
-        .sort()
-        .join(', ');
-    const mismatch =
-      declared(artifact.manifest.inputs) !== [...model.inputNames].sort().join(', ') ||
-      declared(artifact.manifest.outputs) !== [...model.outputNames].sort().join(', ');
+    const mismatch = modelSignatureMismatch(artifact.manifest, model);
     if (mismatch) {
       await model.release();
-      throw new ModelLoadError(
-        name,
-        version,
-        `the manifest declares inputs [${declared(artifact.manifest.inputs)}] and outputs [${declared(artifact.manifest.outputs)}], ` +
-          `the model has [${[...model.inputNames].sort().join(', ')}] and [${[...model.outputNames].sort().join(', ')}]`,
-      );
+      throw new ModelLoadError(name, version, mismatch);
     }
     return new LoadedVersion(artifact.manifest, model, settings, this.observer);
   }
