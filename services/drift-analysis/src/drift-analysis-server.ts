@@ -1,0 +1,187 @@
+import { createClickHouse, ident, migrate, sql } from '@ballast/clickhouse';
+import { EventProducer, createKafka } from '@ballast/kafka';
+import { FileSystemArtifactStore } from '@ballast/model-store';
+import {
+  createMetricsRegistry,
+  startMetricsServer,
+  type Logger,
+  type MetricsServer,
+} from '@ballast/telemetry';
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { DriftConfig } from './config';
+import { checkAgainstManifest, type MonitorDefinition } from './domain/monitor';
+import { MonitorRunner } from './domain/monitor-runner';
+import { buildReferences } from './domain/reference';
+import { dueWindows } from './domain/schedule';
+import { DriftMetrics } from './metrics';
+import { ClickHouseResultSink, DRIFT_RESULTS_TABLE } from './queries/drift-results';
+import { ClickHouseWindowSource } from './queries/window-collector';
+import { AlertPublisher } from './transport/alert-publisher';
+
+/** Thrown at start when a monitor's model version or profile cannot be used. */
+export class MonitorSetupError extends Error {
+  override readonly name = 'MonitorSetupError';
+}
+
+/**
+ * The drift analysis process: one ClickHouse client, the artifact store (reference
+ * profiles), one runner per monitor, a timer that analyses each window once it is
+ * due, an alert producer and /metrics.
+ */
+export class DriftAnalysisServer {
+  private readonly clickhouse: ClickHouseClient;
+  private readonly registry = createMetricsRegistry('drift-analysis');
+  private readonly metrics = new DriftMetrics(this.registry);
+  private readonly producer: EventProducer | undefined;
+  private readonly runners: MonitorRunner[] = [];
+  private readonly lastDone = new Map<string, number>();
+  private metricsServer: MetricsServer | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> = Promise.resolve();
+  private ready = false;
+
+  constructor(
+    private readonly config: DriftConfig,
+    private readonly logger: Logger,
+  ) {
+    this.clickhouse = createClickHouse({
+      url: config.CLICKHOUSE_URL,
+      database: config.CLICKHOUSE_DATABASE,
+      username: config.CLICKHOUSE_USER,
+      password: config.CLICKHOUSE_PASSWORD,
+      maxOpenConnections: 4,
+      requestTimeoutMs: 120_000,
+    });
+    if (config.KAFKA_BROKERS.length > 0) {
+      const kafka = createKafka({
+        clientId: 'drift-analysis',
+        brokers: config.KAFKA_BROKERS,
+        logger,
+      });
+      this.producer = new EventProducer({ kafka, logger, registry: this.registry });
+    }
+  }
+
+  get metricsPort(): number | undefined {
+    return this.metricsServer?.port;
+  }
+
+  async start(): Promise<void> {
+    this.metricsServer = await startMetricsServer({
+      registry: this.registry,
+      port: this.config.DRIFT_METRICS_PORT,
+      healthy: () => this.ready,
+    });
+    await migrate(this.clickhouse);
+    await this.producer?.start();
+    const store = new FileSystemArtifactStore({ root: this.config.MODEL_STORE_DIR });
+    const alerts = new AlertPublisher({
+      ...(this.producer ? { producer: this.producer } : {}),
+      logger: this.logger,
+      onDropped: (channel) => this.metrics.alertDropped(channel),
+    });
+    for (const monitor of this.config.DRIFT_MONITORS) {
+      const references = await this.references(store, monitor);
+      this.runners.push(
+        new MonitorRunner({
+          monitor,
+          references,
+          source: new ClickHouseWindowSource({
+            clickhouse: this.clickhouse,
+            monitor,
+            references,
+            rawMaxRows: this.config.DRIFT_RAW_MAX_ROWS,
+            volumeHistoryWindows: this.config.DRIFT_VOLUME_HISTORY_WINDOWS,
+          }),
+          results: new ClickHouseResultSink(this.clickhouse),
+          alerts,
+          observer: this.metrics,
+        }),
+      );
+      const last = await this.lastAnalysed(monitor);
+      if (last !== undefined) this.lastDone.set(monitor.name, last);
+    }
+    this.ready = true;
+    this.logger.info('drift analysis ready', {
+      monitors: this.runners.map((r) => r.monitor.name),
+      metricsPort: this.metricsServer.port,
+    });
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.ready = false;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.ticking;
+    await this.producer?.close();
+    await this.clickhouse.close();
+    await this.metricsServer?.close();
+    this.logger.info('drift analysis stopped');
+  }
+
+  private async references(store: FileSystemArtifactStore, monitor: MonitorDefinition) {
+    try {
+      const manifest = await store.getManifest(monitor.model, monitor.referenceVersion);
+      const profile = await store.getProfile(monitor.model, monitor.referenceVersion);
+      return buildReferences(profile, checkAgainstManifest(monitor, manifest.features));
+    } catch (error) {
+      throw new MonitorSetupError(
+        `monitor ${monitor.name}: cannot use ${monitor.model} version ${monitor.referenceVersion} as reference`,
+        { cause: error },
+      );
+    }
+  }
+
+  /** Resumes after a restart where the results end, so no window is analysed twice. */
+  private async lastAnalysed(monitor: MonitorDefinition): Promise<number | undefined> {
+    const q = sql`SELECT toUInt32(max(window_start)) AS last, count() AS n
+      FROM ${ident(DRIFT_RESULTS_TABLE)}
+      WHERE model = ${monitor.model} AND monitor = ${monitor.name}`;
+    const rows = await (
+      await this.clickhouse.query({ query: q.text, format: 'JSONEachRow' })
+    ).json<{
+      last: number | string;
+      n: string;
+    }>();
+    const row = rows[0];
+    return row && Number(row.n) > 0 ? Number(row.last) * 1000 : undefined;
+  }
+
+  private schedule(delayMs: number): void {
+    if (!this.ready) return;
+    this.timer = setTimeout(() => {
+      this.ticking = this.tick().finally(() => this.schedule(this.config.DRIFT_TICK_MS));
+    }, delayMs);
+  }
+
+  private async tick(): Promise<void> {
+    for (const runner of this.runners) {
+      const { monitor } = runner;
+      const last = this.lastDone.get(monitor.name);
+      const starts = dueWindows({
+        windowSeconds: monitor.windowSeconds,
+        delaySeconds: monitor.delaySeconds,
+        nowMs: Date.now(),
+        maxWindows: this.config.DRIFT_CATCH_UP_WINDOWS,
+        ...(last === undefined ? {} : { lastDoneMs: last }),
+      });
+      for (const start of starts) {
+        if (!this.ready) return;
+        try {
+          await runner.runWindow(new Date(start));
+          this.lastDone.set(monitor.name, start);
+        } catch (error) {
+          // Left undone: the next tick tries the same window again.
+          this.metrics.failed(monitor);
+          this.logger.error('window analysis failed', {
+            monitor: monitor.name,
+            windowStart: new Date(start).toISOString(),
+            error: error as Error,
+          });
+          break;
+        }
+      }
+    }
+  }
+}

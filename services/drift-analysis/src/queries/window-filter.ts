@@ -1,0 +1,27 @@
+import { TABLES, ident, sql, type Sql } from '@ballast/clickhouse';
+
+/** Which traffic a monitor window reads. */
+export interface WindowSelector {
+  readonly model: string;
+  /** Only events answered by this version; every version when absent. */
+  readonly trafficVersion?: string;
+  readonly windowStart: Date;
+  readonly windowEnd: Date;
+}
+
+/**
+ * The window's events, each counted once. The raw table with FINAL and the filter
+ * on the sorting key's prefix (model, event_time), rather than the `predictions`
+ * view: 18.16 does not push a WHERE into a view, so FINAL would merge every model's
+ * rows of every day before the filter. Shadow traffic is left out: it mirrors
+ * primary requests, and counting it would weigh those inputs twice. `arrayJoin`
+ * (ARRAY JOIN of the feature arrays) goes before the WHERE, as SQL wants it.
+ */
+export function windowSource(w: WindowSelector, arrayJoin: Sql = sql``): Sql {
+  const version =
+    w.trafficVersion === undefined ? sql`` : sql` AND model_version = ${w.trafficVersion}`;
+  return sql`${ident(TABLES.predictionEvents)} FINAL ${arrayJoin}
+    WHERE model = ${w.model}
+      AND event_time >= ${w.windowStart} AND event_time < ${w.windowEnd}
+      AND role != 'shadow'${version}`;
+}
