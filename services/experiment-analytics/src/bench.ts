@@ -1,0 +1,101 @@
+/**
+ * Benchmark: a full analysis (every aggregate query and the statistics) of one
+ * experiment over 10M prediction and 2M outcome events, seeded in ClickHouse with
+ * INSERT ... SELECT FROM numbers(N) into a private database, dropped afterwards.
+ *
+ *   npx nx run experiment-analytics:build && \
+ *   node services/experiment-analytics/dist/bench.js   # CLICKHOUSE_URL, BENCH_PREDICTIONS, BENCH_OUTCOMES, BENCH_UNITS
+ *
+ * Prints the seeding time and each analysis time (three runs: the first reads cold data).
+ */
+import { createClickHouse, ensureDatabase, ident, migrate, sql, TABLES } from '@ballast/clickhouse';
+import { analyzeExperiment } from './analysis/analyze-experiment';
+import { parseExperimentDefinition } from './domain/experiment-definition';
+import { loadExperimentData } from './queries/experiment-data';
+
+const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
+
+async function main(): Promise<void> {
+  const predictions = env('BENCH_PREDICTIONS', 10_000_000);
+  const outcomes = env('BENCH_OUTCOMES', 2_000_000);
+  const units = env('BENCH_UNITS', 1_000_000);
+  const options = {
+    url: process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:18123',
+    database: `ballast_bench_ea_${process.pid}`,
+    requestTimeoutMs: 600_000,
+  };
+  await ensureDatabase(options);
+  const clickhouse = createClickHouse(options);
+  try {
+    await migrate(clickhouse);
+    const start = new Date(Date.UTC(2024, 0, 1));
+    const def = parseExperimentDefinition({
+      id: 'bench',
+      model: 'bench-model',
+      variants: [
+        { name: 'v1', weight: 0.5 },
+        { name: 'v2', weight: 0.5 },
+      ],
+      controlVariant: 'v1',
+      start: start.toISOString(),
+      end: new Date(start.getTime() + 14 * 86_400_000).toISOString(),
+      attributionWindowHours: 24,
+      metrics: [
+        { name: 'conversion', kind: 'binary', outcome: 'converted' },
+        { name: 'revenue', kind: 'continuous', outcome: 'revenue' },
+        {
+          name: 'revenue_per_order',
+          kind: 'ratio',
+          numerator: 'revenue',
+          denominator: 'converted',
+        },
+      ],
+      guardrails: { latencyP95MaxIncrease: 0.2 },
+    });
+    const t0 = Math.floor(start.getTime() / 1000);
+    // Units hash into variants by parity; requests spread over 13 days; outcomes follow
+    // a request of the same unit by up to 12 hours.
+    const seeding = performance.now();
+    await clickhouse.command({
+      query: sql`INSERT INTO ${ident(TABLES.predictionEvents)}
+        (event_id, event_time, event_time_ms, model, model_version, deployment, variant, experiment_id,
+         unit_id, request_id, role, output_names, output_values, latency_ms)
+        SELECT toString(number), toDateTime(${t0} + intDiv(number * 1123, 1000) % (13 * 86400), 'UTC'),
+          number % 1000, ${def.model}, '1', 'bench-model@1', if(number % ${units} % 2 = 0, 'v1', 'v2'), ${def.id},
+          toString(number % ${units}), toString(number), 'primary', ['probabilities'], [[0.3, 0.7]],
+          2 + (number % 97) / 10
+        FROM numbers(${predictions})`.text,
+    });
+    await clickhouse.command({
+      query: sql`INSERT INTO ${ident(TABLES.outcomeEvents)}
+        (event_id, event_time, event_time_ms, model, model_version, deployment, request_id, unit_id, metric, value)
+        SELECT concat('o', toString(number)),
+          toDateTime(${t0} + intDiv(number * 1123, 1000) % (13 * 86400) + number % 43200, 'UTC'),
+          0, ${def.model}, '', '', '', toString(number % ${units}),
+          if(number % 2 = 0, 'converted', 'revenue'), if(number % 2 = 0, 1, number % 50)
+        FROM numbers(${outcomes})`.text,
+    });
+    const seeded = performance.now() - seeding;
+    console.log(
+      `seeded ${predictions} predictions, ${outcomes} outcomes, ${units} units in ${(seeded / 1000).toFixed(1)} s`,
+    );
+    for (let run = 1; run <= 3; run += 1) {
+      const began = performance.now();
+      const data = await loadExperimentData(clickhouse, def);
+      const queried = performance.now();
+      const report = analyzeExperiment({ definition: def, data, now: new Date() });
+      const done = performance.now();
+      console.log(
+        `run ${run}: report in ${((done - began) / 1000).toFixed(2)} s (queries ${((queried - began) / 1000).toFixed(2)} s, statistics ${(done - queried).toFixed(1)} ms); units ${[...data.units.values()].join('/')}, decision ${report.decision.recommendation}`,
+      );
+    }
+  } finally {
+    await clickhouse.command({ query: `DROP DATABASE IF EXISTS ${ident(options.database).text}` });
+    await clickhouse.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,75 @@
+import {
+  createClickHouse,
+  ensureDatabase,
+  migrate,
+  type ClickHouseOptions,
+} from '@ballast/clickhouse';
+import {
+  createMetricsRegistry,
+  startMetricsServer,
+  type Logger,
+  type MetricsServer,
+} from '@ballast/telemetry';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { AnalysisScheduler } from './analysis-scheduler';
+import type { ExperimentAnalyticsConfig } from './config';
+import { loadExperimentsFile } from './domain/experiments-file';
+import { AnalyticsMetrics } from './metrics';
+import { ResultsStore } from './results/results-store';
+
+/** The experiment-analytics process: one ClickHouse client, the scheduler, /metrics. */
+export class ExperimentAnalyticsServer {
+  private readonly clickhouseOptions: ClickHouseOptions;
+  private readonly clickhouse: ClickHouseClient;
+  private readonly scheduler: AnalysisScheduler;
+  private readonly registry = createMetricsRegistry('experiment-analytics');
+  private metricsServer: MetricsServer | undefined;
+  private ready = false;
+
+  constructor(
+    private readonly config: ExperimentAnalyticsConfig,
+    private readonly logger: Logger,
+  ) {
+    // Read and validated once, at start-up, like the rest of the configuration.
+    const experiments = loadExperimentsFile(config.EXPERIMENTS_FILE);
+    this.clickhouseOptions = {
+      url: config.CLICKHOUSE_URL,
+      database: config.CLICKHOUSE_DATABASE,
+      username: config.CLICKHOUSE_USER,
+      password: config.CLICKHOUSE_PASSWORD,
+      maxOpenConnections: 8,
+      requestTimeoutMs: 120_000,
+    };
+    this.clickhouse = createClickHouse(this.clickhouseOptions);
+    this.scheduler = new AnalysisScheduler({
+      clickhouse: this.clickhouse,
+      store: new ResultsStore(this.clickhouse),
+      metrics: new AnalyticsMetrics(this.registry),
+      logger,
+      experiments,
+      intervalMs: config.ANALYSIS_INTERVAL_MS,
+    });
+    logger.info('experiments configured', { experiments: experiments.map((e) => e.id) });
+  }
+
+  async start(): Promise<void> {
+    await ensureDatabase(this.clickhouseOptions);
+    await migrate(this.clickhouse);
+    this.metricsServer = await startMetricsServer({
+      registry: this.registry,
+      port: this.config.METRICS_PORT,
+      healthy: () => this.ready,
+    });
+    this.scheduler.start();
+    this.ready = true;
+    this.logger.info('experiment analytics ready', { metricsPort: this.metricsServer.port });
+  }
+
+  async stop(): Promise<void> {
+    this.ready = false;
+    await this.scheduler.stop();
+    await this.clickhouse.close();
+    await this.metricsServer?.close();
+    this.logger.info('experiment analytics stopped');
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Serving guardrails per variant from the experiment's primary prediction events
+ * (request level, not unit level): request count, mean and p95 latency, and the
+ * score's Σ and Σ² when a score output is configured. The event tables carry no
+ * error flag, so there is no error rate to report.
+ *
+ * p95 is `quantileExact`: the value at position ⌊0.95·n⌋ of the sorted latencies
+ * (0-based), exact and reproducible, unlike the sampling `quantile`.
+ */
+import { sql, type Sql } from '@ballast/clickhouse';
+import type { ExperimentDefinition } from '../domain/experiment-definition';
+import { PREDICTIONS, experimentPredictionsFilter } from './exposures';
+
+export interface ServingStats {
+  readonly variant: string;
+  readonly requests: number;
+  readonly latencyMean: number;
+  readonly latencyP95: number;
+  /** Requests whose outputs held the score. */
+  readonly scoreN: number;
+  readonly scoreSum: number;
+  readonly scoreSumSquares: number;
+}
+
+function scoreSql(def: ExperimentDefinition): { present: Sql; value: Sql } {
+  const score = def.guardrails.score;
+  if (!score) return { present: sql`0`, value: sql`toFloat64(0)` };
+  const outputs = sql`output_values[indexOf(output_names, ${score.output})]`;
+  return {
+    present: sql`indexOf(output_names, ${score.output}) > 0 AND length(${outputs}) >= ${score.index}`,
+    value: sql`${outputs}[${score.index}]`,
+  };
+}
+
+/** Rows: variant, requests, latency_mean, latency_p95, score_n, score_sum, score_sum2. */
+export function servingStatsSql(def: ExperimentDefinition): Sql {
+  const score = scoreSql(def);
+  return sql`SELECT
+      variant,
+      count() AS requests,
+      avg(latency_ms) AS latency_mean,
+      quantileExact(0.95)(latency_ms) AS latency_p95,
+      countIf(${score.present}) AS score_n,
+      sumIf(${score.value}, ${score.present}) AS score_sum,
+      sumIf(${score.value} * ${score.value}, ${score.present}) AS score_sum2
+    FROM ${PREDICTIONS}
+    WHERE ${experimentPredictionsFilter(def)}
+    GROUP BY variant
+    ORDER BY variant`;
+}
+
+export function parseServingStats(row: Record<string, string | number>): ServingStats {
+  const num = (key: string): number => Number(row[key]);
+  return {
+    variant: String(row.variant),
+    requests: num('requests'),
+    latencyMean: num('latency_mean'),
+    latencyP95: num('latency_p95'),
+    scoreN: num('score_n'),
+    scoreSum: num('score_sum'),
+    scoreSumSquares: num('score_sum2'),
+  };
+}
