@@ -19,8 +19,11 @@ export interface Command {
   run(args: string[], io: CliIo): Promise<number>;
 }
 
-/** Exit codes: 0 ok, 1 the operation failed, 2 the command line is wrong. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+/**
+ * Exit codes: 0 ok, 1 the operation failed, 2 the command line is wrong, 3 nothing
+ * answered at the control plane's address (a script may retry that one).
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3 } as const;
 
 /**
  * A problem the user can fix, shown as `ballast: <message>` without a stack trace.

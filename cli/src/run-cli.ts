@@ -28,7 +28,13 @@ export async function runCli(
   }
   const selected = select(argv, commands);
   if (!selected) {
-    io.stderr.write(`ballast: unknown command '${argv.join(' ')}'\n\n${helpText(commands)}`);
+    // `ballast models` alone: list that group's commands rather than all of them.
+    const group = commands.filter((c) => c.path.length > 1 && c.path[0] === argv[0]);
+    const message =
+      group.length > 0
+        ? `ballast: '${argv[0]}' needs a subcommand`
+        : `ballast: unknown command '${argv.join(' ')}'`;
+    io.stderr.write(`${message}\n\n${helpText(group.length > 0 ? group : commands)}`);
     return EXIT.usage;
   }
   const { command, args } = selected;

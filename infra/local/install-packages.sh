@@ -2,6 +2,8 @@
 # Installs the Debian packages the local stack needs, when missing, in one apt-get run:
 #   clickhouse-server, clickhouse-client   the local ClickHouse (infra/clickhouse/chctl.sh)
 #   librdkafka-dev, gcc, make, pkg-config  the mock Kafka launcher (infra/kafka/kafkactl.sh)
+#   chromium                               renders `ballast drift compare --html` reports in
+#                                          cli/test/analysis/drift-html.int.spec.ts
 # Uses sudo when not root. The packages' system services are never used: the stack
 # runs its own processes with project-local config and data.
 set -euo pipefail
@@ -13,6 +15,7 @@ command -v clickhouse-client >/dev/null 2>&1 || need+=(clickhouse-client)
 command -v gcc >/dev/null 2>&1 || need+=(gcc)
 command -v make >/dev/null 2>&1 || need+=(make)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 die() { echo "install-packages: $*" >&2; exit 1; }
