@@ -188,14 +188,25 @@ export class EventProducer {
    * and disconnects. Returns the number of messages that could not be sent.
    */
   async close(timeoutMs = 10_000): Promise<number> {
+    return (await this.closeWithUnsent(timeoutMs)).length;
+  }
+
+  /**
+   * Like {@link close}, but hands back the messages Kafka did not acknowledge (in the
+   * order they were accepted within each partition, with their trace headers), so
+   * the caller can keep them, e.g. in a disk spool. A message in a request whose
+   * answer was lost may be among them although Kafka stored it: at least once.
+   */
+  async closeWithUnsent(timeoutMs = 10_000): Promise<OutgoingMessage[]> {
     this.closing = true;
     await Promise.race([this.flush(), sleep(timeoutMs, this.stopSignal)]);
     this.stopped = true;
     this.stop();
     await this.loop;
+    // Queued messages were accepted before any still waiting for a partition.
     const unsent = [
-      ...this.incoming.splice(0),
       ...[...this.queues.values()].flatMap((q) => q.pending.splice(0)),
+      ...this.incoming.splice(0),
     ];
     for (const pending of unsent) {
       pending.span.setStatus({
@@ -205,7 +216,7 @@ export class EventProducer {
       pending.span.end();
     }
     await Promise.all([this.producer.disconnect(), this.admin.disconnect()]);
-    return unsent.length;
+    return unsent.map(({ message }) => message);
   }
 
   private async run(): Promise<void> {
@@ -227,11 +238,15 @@ export class EventProducer {
         inFlight.add(sending);
       }
       const idle = inFlight.size === 0 && this.incoming.length === 0;
-      await Promise.race([
-        new Promise<void>((resolve) => (this.wake = resolve)),
-        this.stopSignal,
-        ...(Number.isFinite(nextRetry) ? [sleep(nextRetry - Date.now(), this.stopSignal)] : []),
-      ]);
+      // A message sent while assignPartitions was returning found no `wake` to call:
+      // waiting now would strand it until the next send.
+      if (this.incoming.length === 0) {
+        await Promise.race([
+          new Promise<void>((resolve) => (this.wake = resolve)),
+          this.stopSignal,
+          ...(Number.isFinite(nextRetry) ? [sleep(nextRetry - Date.now(), this.stopSignal)] : []),
+        ]);
+      }
       this.wake = undefined;
       // After a quiet spell, let a burst of sends gather into one request.
       if (idle && this.options.lingerMs > 0) await sleep(this.options.lingerMs, this.stopSignal);

@@ -268,3 +268,33 @@ describe('ConsumerRunner after a crash KafkaJS does not restart from', () => {
     }
   });
 });
+
+describe('EventProducer.closeWithUnsent', () => {
+  it('hands back, with their trace headers, the messages a down broker kept from Kafka', async () => {
+    const run = randomUUID();
+    const producer = new EventProducer({ kafka, logger, retryBackoffMs: { min: 50, max: 500 } });
+    await producer.start();
+    const received = new Map<string, Received>();
+    const consumer = await collect(run, received);
+    const ids = Array.from({ length: 60 }, (_, i) => `${run}:${i}`);
+    try {
+      await control.brokerDown(1);
+      for (const id of ids) producer.send({ topic, key: id, value: Buffer.from(id) });
+      const unsent = await producer.closeWithUnsent(2_000);
+      await control.brokerUp(1);
+      // Six partitions on three brokers: some of sixty keys land on broker 1's.
+      expect(unsent.length).toBeGreaterThan(0);
+      for (const message of unsent)
+        expect(message.headers?.['traceparent']).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+      const unsentIds = new Set(unsent.map((m) => m.value.toString()));
+      const sent = ids.filter((id) => !unsentIds.has(id));
+      expect(sent.length).toBeGreaterThan(0);
+      await waitFor('every message not handed back', () => sent.every((id) => received.has(id)), {
+        timeoutMs: 90_000,
+      });
+    } finally {
+      await control.brokerUp(1).catch(() => undefined);
+      await consumer.stop();
+    }
+  });
+});
