@@ -2,16 +2,15 @@
 // service, real process, the stack's Kafka): register, deploy, canary, status,
 // history, rollback, an experiment, and bad inputs that must change nothing. The
 // control topic is shared by every run, so this run's model has a name of its own.
-import { ServiceProcess, stackFromEnv } from '@ballast/testing';
+import { ServiceProcess, copyDemoModel, stackFromEnv } from '@ballast/testing';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
 const BIN = path.join(ROOT, 'cli/bin/ballast.js');
-const DEMO = path.join(ROOT, 'infra/demo-models/breast-cancer');
 const MODEL = `cli-${randomUUID().slice(0, 8)}`;
 // Who the CLI records when --actor is not given.
 const ME = userInfo().username;
@@ -57,20 +56,9 @@ async function snapshot() {
   };
 }
 
-/** A copy of the demo versions 1 and 2 of breast-cancer, renamed to this run's model. */
-function copyDemoVersions(dir: string): void {
-  for (const version of ['1', '2']) {
-    const target = path.join(dir, 'sources', version);
-    cpSync(path.join(DEMO, version), target, { recursive: true });
-    const manifest = path.join(target, 'manifest.json');
-    const parsed = JSON.parse(readFileSync(manifest, 'utf8')) as Record<string, unknown>;
-    writeFileSync(manifest, JSON.stringify({ ...parsed, name: MODEL }));
-  }
-}
-
 beforeAll(async () => {
   scratch = mkdtempSync(path.join(tmpdir(), 'ballast-cli-int-'));
-  copyDemoVersions(scratch);
+  copyDemoModel({ as: MODEL, into: path.join(scratch, 'sources') });
   controlPlane = await ServiceProcess.start({
     entry: 'services/control-plane/dist/main.js',
     readyMessage: 'control-plane ready',

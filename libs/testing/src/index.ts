@@ -14,3 +14,5 @@ export { waitFor } from './wait';
 export type { LogLine, ServiceProcessOptions } from './service-process';
 export { ServiceProcess } from './service-process';
 export { consumerGroupAtEnd } from './consumer-group';
+export type { DemoModelCopy } from './demo-models';
+export { copyDemoModel } from './demo-models';

@@ -5,15 +5,12 @@
  */
 import { ControlService } from '@ballast/contracts';
 import { createClient, type PromiseClient } from '@ballast/grpc';
-import { ServiceProcess } from '@ballast/testing';
+import { ServiceProcess, copyDemoModel } from '@ballast/testing';
 import { status } from '@grpc/grpc-js';
 import { createHash, randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-
-const ROOT = path.resolve(__dirname, '../../..');
-const DEMO = path.join(ROOT, 'infra/demo-models/breast-cancer');
 
 export type ControlClient = PromiseClient<(typeof ControlService)['method']>;
 
@@ -45,11 +42,7 @@ export async function startControlPlane(env: Record<string, string>): Promise<Ru
 /** A scratch folder holding versions `1` and `2` of a model named `model`. */
 export function sources(model: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'ballast-sources-'));
-  for (const version of ['1', '2']) {
-    const target = path.join(dir, version);
-    cpSync(path.join(DEMO, version), target, { recursive: true });
-    editManifest(target, (m) => ({ ...m, name: model }));
-  }
+  copyDemoModel({ as: model, into: dir });
   return dir;
 }
 
