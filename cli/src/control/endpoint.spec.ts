@@ -33,6 +33,19 @@ describe('resolveControlEndpoint', () => {
     });
   });
 
+  it('reads <BALLAST_DATA_DIR>/endpoints.json when BALLAST_DATA_DIR is set, as npm start does', () => {
+    writeEndpoints({ services: { 'control-plane': { grpc: '127.0.0.1:8010' } } });
+    const other = path.join(root, 'other');
+    mkdirSync(other);
+    writeFileSync(
+      path.join(other, 'endpoints.json'),
+      JSON.stringify({ services: { 'control-plane': { grpc: '127.0.0.1:28010' } } }),
+    );
+    expect(resolveControlEndpoint({ env: { BALLAST_DATA_DIR: other }, cwd: nested }).address).toBe(
+      '127.0.0.1:28010',
+    );
+  });
+
   it('says how to start the platform when nothing gives an address', () => {
     let error: unknown;
     try {

@@ -26,8 +26,16 @@ function checkAddress(address: string, source: string): string {
   throw new UsageError(`${source}: '${address}' is not host:port`);
 }
 
-/** The nearest `.data/endpoints.json` at or above `cwd`, as `npm start` writes it. */
-function findEndpointsFile(cwd: string): string | undefined {
+/**
+ * `<BALLAST_DATA_DIR>/endpoints.json` when that is set (as for `npm start`), else the
+ * nearest `.data/endpoints.json` at or above `cwd`.
+ */
+function findEndpointsFile(cwd: string, env: NodeJS.ProcessEnv): string | undefined {
+  const dataDir = env['BALLAST_DATA_DIR'];
+  if (dataDir) {
+    const file = path.resolve(cwd, dataDir, 'endpoints.json');
+    return existsSync(file) ? file : undefined;
+  }
   for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
     const file = path.join(dir, ENDPOINTS);
     if (existsSync(file)) return file;
@@ -57,7 +65,7 @@ export function resolveControlEndpoint(sources: EndpointSources): ControlEndpoin
   const fromEnv = sources.env['BALLAST_CONTROL'];
   if (fromEnv)
     return { address: checkAddress(fromEnv, 'BALLAST_CONTROL'), source: 'BALLAST_CONTROL' };
-  const file = findEndpointsFile(sources.cwd);
+  const file = findEndpointsFile(sources.cwd, sources.env);
   const fromFile = file && fromEndpointsFile(file);
   if (file && fromFile) return { address: checkAddress(fromFile, file), source: file };
   const where = file

@@ -5,13 +5,14 @@ import {
   type Logger,
 } from '@ballast/telemetry';
 import type { Context } from '@opentelemetry/api';
-import type {
-  Consumer,
-  ConsumerConfig,
-  EachBatchPayload,
-  Kafka,
-  KafkaMessage,
-  Producer,
+import {
+  Partitioners,
+  type Consumer,
+  type ConsumerConfig,
+  type EachBatchPayload,
+  type Kafka,
+  type KafkaMessage,
+  type Producer,
 } from 'kafkajs';
 import { Counter, type Registry } from 'prom-client';
 import { DLQ_HEADERS } from './headers';
@@ -96,7 +97,10 @@ export class ConsumerRunner<T> {
       allowAutoTopicCreation: false,
       ...options.consumerConfig,
     });
-    this.dlq = options.kafka.producer({ allowAutoTopicCreation: false });
+    this.dlq = options.kafka.producer({
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     const registers = options.registry ? [options.registry] : [];
     this.metrics = {
       consumed: new Counter({

@@ -106,6 +106,8 @@ export class EventProducer {
     this.producer = options.kafka.producer({
       allowAutoTopicCreation: false,
       retry: { retries: 0 },
+      // Partitions are chosen above; naming the partitioner silences KafkaJS's warning.
+      createPartitioner: Partitioners.DefaultPartitioner,
     });
     this.admin = options.kafka.admin();
     const registers = options.registry ? [options.registry] : [];
