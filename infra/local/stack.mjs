@@ -137,28 +137,62 @@ export function stackEnv(endpoints = JSON.parse(readFileSync(ENDPOINTS_FILE, 'ut
 }
 
 /**
- * The services `npm start` runs, each as `node --require <tracing preload> <entry>`.
+ * The services `npm start` runs, each as `node --require <tracing preload> <entry>`:
+ * the control plane, two inference replicas (scale-out: the router balances over
+ * them), the router (the front door) and the feature logger. Models live in the
+ * control plane's artifact store, <data>/models, which the replicas and the router read.
  * Ports come from the environment when set, so a second stack can run beside this one.
  */
 export function serviceDefinitions(env = process.env) {
-  const inferencePort = env.INFERENCE_GRPC_PORT ?? '8001';
-  const inferenceMetrics = env.INFERENCE_METRICS_PORT ?? '9464';
-  const loggerMetrics = env.FEATURE_LOGGER_METRICS_PORT ?? '9465';
-  return [
+  const port = (name, fallback) => env[name] ?? fallback;
+  const store = env.MODEL_STORE_DIR ?? path.join(DATA, 'models');
+  const control = port('CONTROL_GRPC_PORT', '8010');
+  const replicas = [
+    { grpc: port('INFERENCE_GRPC_PORT', '8001'), metrics: port('INFERENCE_METRICS_PORT', '9464') },
     {
-      name: 'inference',
-      entry: 'services/inference/dist/main.js',
-      env: {
-        INFERENCE_GRPC_PORT: inferencePort,
-        METRICS_PORT: inferenceMetrics,
-        MODEL_STORE_DIR: env.MODEL_STORE_DIR ?? path.join(ROOT, 'infra/demo-models'),
-      },
-      endpoints: {
-        grpc: `127.0.0.1:${inferencePort}`,
-        metrics: `http://127.0.0.1:${inferenceMetrics}/metrics`,
-      },
-      healthz: `http://127.0.0.1:${inferenceMetrics}/healthz`,
+      grpc: port('INFERENCE_2_GRPC_PORT', '8002'),
+      metrics: port('INFERENCE_2_METRICS_PORT', '9468'),
     },
+  ];
+  const router = port('ROUTER_GRPC_PORT', '8000');
+  const metrics = {
+    control: port('CONTROL_METRICS_PORT', '9466'),
+    router: port('ROUTER_METRICS_PORT', '9467'),
+    logger: port('FEATURE_LOGGER_METRICS_PORT', '9465'),
+  };
+  const grpcService = (name, entry, grpcPort, metricsPort, serviceEnv, extra = {}) => ({
+    name,
+    entry,
+    env: { ...serviceEnv, METRICS_PORT: metricsPort },
+    endpoints: {
+      grpc: `127.0.0.1:${grpcPort}`,
+      metrics: `http://127.0.0.1:${metricsPort}/metrics`,
+    },
+    healthz: `http://127.0.0.1:${metricsPort}/healthz`,
+    ...extra,
+  });
+  return [
+    grpcService('control-plane', 'services/control-plane/dist/main.js', control, metrics.control, {
+      CONTROL_GRPC_PORT: control,
+      MODEL_STORE_DIR: store,
+      CONTROL_DATA_DIR: path.join(DATA, 'control-plane'),
+    }),
+    ...replicas.map((replica, i) =>
+      grpcService(
+        i === 0 ? 'inference' : `inference-${i + 1}`,
+        'services/inference/dist/main.js',
+        replica.grpc,
+        replica.metrics,
+        { INFERENCE_GRPC_PORT: replica.grpc, MODEL_STORE_DIR: store },
+      ),
+    ),
+    grpcService('router', 'services/router/dist/main.js', router, metrics.router, {
+      ROUTER_GRPC_PORT: router,
+      ROUTER_INFERENCE_ADDRESSES: replicas.map((r) => `127.0.0.1:${r.grpc}`).join(','),
+      CONTROL_ADDRESS: `127.0.0.1:${control}`,
+      MODEL_STORE_DIR: store,
+      ROUTER_SPOOL_DIR: path.join(DATA, 'router-spool'),
+    }),
     {
       name: 'feature-logger',
       entry: 'services/feature-logger/dist/main.js',
@@ -166,9 +200,9 @@ export function serviceDefinitions(env = process.env) {
       // 204 MB peak instead of 398 MB while catching up (loadtest/README.md).
       nodeArgs: ['--max-old-space-size=160'],
       // Kafka and ClickHouse come from the stack's environment.
-      env: { METRICS_PORT: loggerMetrics },
-      endpoints: { metrics: `http://127.0.0.1:${loggerMetrics}/metrics` },
-      healthz: `http://127.0.0.1:${loggerMetrics}/healthz`,
+      env: { METRICS_PORT: metrics.logger },
+      endpoints: { metrics: `http://127.0.0.1:${metrics.logger}/metrics` },
+      healthz: `http://127.0.0.1:${metrics.logger}/healthz`,
     },
   ];
 }

@@ -44,6 +44,12 @@ it('npm start brings the local stack up and Ctrl-C takes it down completely', as
       KAFKA_MOCK_CONTROL_PORT: '29093',
       INFERENCE_GRPC_PORT: '28001',
       INFERENCE_METRICS_PORT: '29464',
+      INFERENCE_2_GRPC_PORT: '28002',
+      INFERENCE_2_METRICS_PORT: '29468',
+      CONTROL_GRPC_PORT: '28010',
+      CONTROL_METRICS_PORT: '29466',
+      ROUTER_GRPC_PORT: '28000',
+      ROUTER_METRICS_PORT: '29467',
       FEATURE_LOGGER_METRICS_PORT: '29465',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -94,18 +100,27 @@ it('npm start brings the local stack up and Ctrl-C takes it down completely', as
     } finally {
       inference.close();
     }
-    // The demo client printed by npm start works against it.
+    // The demo model is registered and deployed: v1 with v2 as a 10% canary.
+    const ballast = (...args: string[]) =>
+      spawnSync('node', ['cli/bin/ballast.js', ...args, '--control', '127.0.0.1:28010'], {
+        cwd: root,
+        encoding: 'utf8',
+      });
+    const status = ballast('status', 'breast-cancer', '--json');
+    expect(status.status).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      deployment: { model: 'breast-cancer', canary: { stableVersion: '1', canaryVersion: '2' } },
+    });
+    // The demo client printed by npm start works through the router (the front door).
+    expect(endpoints.services.router.grpc).toBe('127.0.0.1:28000');
     const demo = spawnSync(
       'node',
-      [
-        'services/inference/dist/demo-client.js',
-        'breast-cancer',
-        endpoints.services.inference.grpc,
-      ],
+      ['services/inference/dist/demo-client.js', 'breast-cancer', endpoints.services.router.grpc],
       { cwd: root, encoding: 'utf8' },
     );
     expect(demo.stderr).toBe('');
-    expect(demo.stdout).toMatch(/breast-cancer version 2 .* answered 3 rows/);
+    expect(demo.stdout).toMatch(/breast-cancer version [12] .* answered 3 rows/);
+    expect(demo.stdout).toMatch(/deployment: breast-cancer@\d+/);
     expect(demo.stdout).toMatch(/label \[3\] INT64: [01] [01] [01]/);
 
     // Ctrl-C in a terminal signals the whole foreground process group.
@@ -116,9 +131,10 @@ it('npm start brings the local stack up and Ctrl-C takes it down completely', as
     await waitFor('every stack process to exit', () => processesUsing(dataDir).length === 0, {
       timeoutMs: 30_000,
     });
-    await waitFor('the inference port to close', async () => !(await listening(28001)), {
-      timeoutMs: 15_000,
-    });
+    for (const port of [28000, 28001, 28002, 28010])
+      await waitFor(`port ${port} to close`, async () => !(await listening(port)), {
+        timeoutMs: 15_000,
+      });
   } finally {
     if (child.exitCode === null && child.signalCode === null) {
       process.kill(-(child.pid as number), 'SIGKILL');

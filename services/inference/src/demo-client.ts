@@ -1,10 +1,12 @@
 /**
- * Calls a running inference service the way any KServe V2 (Open Inference Protocol)
- * client would, with rows of a demo model's test split, and prints the answers:
+ * Calls a running Ballast the way any KServe V2 (Open Inference Protocol) client
+ * would, with rows of a demo model's test split, and prints the answers:
  *
- *   node services/inference/dist/demo-client.js [model] [address]
+ *   node services/inference/dist/demo-client.js [model] [address] [unit id]
  *
- * The address defaults to the one `npm start` wrote to .data/endpoints.json.
+ * The address defaults to the router's (the front door) from the
+ * .data/endpoints.json that `npm start` wrote, else an inference replica's. The unit
+ * id (default `user-1`) is what canaries and experiments assign variants by.
  */
 import { GRPCInferenceService } from '@ballast/contracts';
 import { createClient } from '@ballast/grpc';
@@ -20,15 +22,16 @@ interface Expected {
 function defaultAddress(): string {
   const file = path.join(ROOT, process.env['BALLAST_DATA_DIR'] ?? '.data', 'endpoints.json');
   const endpoints = JSON.parse(readFileSync(file, 'utf8')) as {
-    services?: { inference?: { grpc?: string } };
+    services?: { router?: { grpc?: string }; inference?: { grpc?: string } };
   };
-  const address = endpoints.services?.inference?.grpc;
-  if (!address) throw new Error(`${file} lists no inference service: is \`npm start\` running?`);
+  const address = endpoints.services?.router?.grpc ?? endpoints.services?.inference?.grpc;
+  if (!address) throw new Error(`${file} lists no router: is \`npm start\` running?`);
   return address;
 }
 
 async function main(): Promise<void> {
-  const [model = 'breast-cancer', address = defaultAddress()] = process.argv.slice(2);
+  const [model = 'breast-cancer', address = defaultAddress(), unit = 'user-1'] =
+    process.argv.slice(2);
   const client = createClient(GRPCInferenceService, address);
   try {
     const metadata = await client.modelMetadata({ name: model }, { deadline: 5_000 });
@@ -40,7 +43,8 @@ async function main(): Promise<void> {
     const response = await client.modelInfer(
       {
         modelName: model,
-        id: 'demo-1',
+        id: `demo-${Date.now()}`,
+        parameters: { unit_id: { parameterChoice: { case: 'stringParam', value: unit } } },
         inputs: [
           {
             name: 'input',
@@ -55,6 +59,11 @@ async function main(): Promise<void> {
     process.stdout.write(
       `${model} version ${response.modelVersion} at ${address} answered ${rows.length} rows:\n`,
     );
+    // The router says how it routed the request (absent when calling a replica directly).
+    for (const [name, value] of Object.entries(response.parameters)) {
+      if (value.parameterChoice.case === 'stringParam' && value.parameterChoice.value !== '')
+        process.stdout.write(`  ${name}: ${value.parameterChoice.value}\n`);
+    }
     for (const output of response.outputs) {
       const values = output.contents?.fp32Contents.length
         ? output.contents.fp32Contents.map((v) => Number(v.toFixed(4)))
