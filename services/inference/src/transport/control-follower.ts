@@ -83,7 +83,7 @@ export class ControlFollower {
       // Bounds how late a deployment arrives from a broker that does not answer a
       // waiting fetch as soon as data comes (the local mock); the topic is one small
       // partition, so the extra empty fetches cost next to nothing.
-      consumerConfig: { maxWaitTimeInMs: 500 },
+      consumerConfig: { maxWaitTimeInMs: 100 },
       decode: decodeControlEvent,
       handle: (messages) => this.handle(messages),
     });

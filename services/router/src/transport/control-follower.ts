@@ -69,7 +69,7 @@ export class ControlFollower {
         fromBeginning: true,
         // As in the inference replicas: bounds how late a deployment arrives from a
         // broker that does not answer a waiting fetch as soon as data comes.
-        consumerConfig: { maxWaitTimeInMs: 500 },
+        consumerConfig: { maxWaitTimeInMs: 100 },
         decode: decodeControlEvent,
         handle: async (messages) => this.handle(messages),
       });
