@@ -2,6 +2,7 @@ import type { Command } from '../command';
 import { deploy } from './deploy';
 import { driftCompare } from './drift-compare';
 import { experimentPlan } from './experiment-plan';
+import { experimentReport } from './experiment-report';
 import { experimentPause, experimentResume, experimentStop } from './experiment-state';
 import { history } from './history';
 import { modelsList } from './models-list';
@@ -26,4 +27,5 @@ export const COMMANDS: readonly Command[] = [
   history,
   driftCompare,
   experimentPlan,
+  experimentReport,
 ];

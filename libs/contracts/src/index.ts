@@ -185,3 +185,40 @@ export {
   RecordOutcomesRequestSchema,
   RecordOutcomesResponseSchema,
 } from './generated/ballast/outcomes/v1/outcome_service_pb';
+
+// Experiment reports (served by experiment-analytics)
+export type {
+  Comparison,
+  Decision,
+  ExperimentReport,
+  ExperimentSummary,
+  GetExperimentReportRequest,
+  GetExperimentReportResponse,
+  GuardrailCheck,
+  Interval,
+  ListExperimentsRequest,
+  ListExperimentsResponse,
+  MetricResult,
+  SampleRatioMismatch,
+  TimelinePoint,
+  Variant,
+  VariantResult,
+} from './generated/ballast/experiments/v1/experiment_service_pb';
+export {
+  ComparisonSchema,
+  DecisionSchema,
+  ExperimentReportSchema,
+  ExperimentService,
+  ExperimentSummarySchema,
+  GetExperimentReportRequestSchema,
+  GetExperimentReportResponseSchema,
+  GuardrailCheckSchema,
+  IntervalSchema,
+  ListExperimentsRequestSchema,
+  ListExperimentsResponseSchema,
+  MetricResultSchema,
+  SampleRatioMismatchSchema,
+  TimelinePointSchema,
+  VariantResultSchema,
+  VariantSchema,
+} from './generated/ballast/experiments/v1/experiment_service_pb';

@@ -5,12 +5,15 @@ import type { ExperimentReport } from './analysis/report';
 import type { ExperimentDefinition } from './domain/experiment-definition';
 import type { AnalyticsMetrics } from './metrics';
 import { loadExperimentData } from './queries/experiment-data';
+import type { ExperimentReports } from './reports/experiment-reports';
 import type { ResultsStore } from './results/results-store';
 
 export interface AnalysisSchedulerOptions {
   readonly clickhouse: ClickHouseClient;
   readonly store: ResultsStore;
   readonly metrics: AnalyticsMetrics;
+  /** Where the API reads the latest report of each experiment. */
+  readonly reports: ExperimentReports;
   readonly logger: Logger;
   readonly experiments: readonly ExperimentDefinition[];
   readonly intervalMs: number;
@@ -68,7 +71,7 @@ export class AnalysisScheduler {
   }
 
   private async analyze(def: ExperimentDefinition, now: Date): Promise<ExperimentReport> {
-    const { clickhouse, store, metrics, logger } = this.options;
+    const { clickhouse, store, metrics, reports, logger } = this.options;
     const stop = metrics.timer(def.id);
     const [data, previousSequentialPValues] = await Promise.all([
       loadExperimentData(clickhouse, def),
@@ -78,6 +81,7 @@ export class AnalysisScheduler {
     const rows = await store.write(report);
     stop();
     metrics.record(report);
+    reports.record(report);
     logger.info('experiment analysed', {
       experiment: def.id,
       rows,

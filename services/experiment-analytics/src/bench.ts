@@ -6,12 +6,15 @@
  *   npx nx run experiment-analytics:build && \
  *   node services/experiment-analytics/dist/bench.js   # CLICKHOUSE_URL, BENCH_PREDICTIONS, BENCH_OUTCOMES, BENCH_UNITS
  *
- * Prints the seeding time and each analysis time (three runs: the first reads cold data).
+ * Prints the seeding time, each analysis time (three runs: the first reads cold data),
+ * then each of the analysis's two queries alone (they run in parallel in an analysis).
  */
 import { createClickHouse, ensureDatabase, ident, migrate, sql, TABLES } from '@ballast/clickhouse';
 import { analyzeExperiment } from './analysis/analyze-experiment';
 import { parseExperimentDefinition } from './domain/experiment-definition';
 import { loadExperimentData } from './queries/experiment-data';
+import { servingStatsSql } from './queries/guardrails';
+import { experimentSumsSql } from './queries/metric-stats';
 
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 
@@ -88,6 +91,14 @@ async function main(): Promise<void> {
       console.log(
         `run ${run}: report in ${((done - began) / 1000).toFixed(2)} s (queries ${((queried - began) / 1000).toFixed(2)} s, statistics ${(done - queried).toFixed(1)} ms); units ${[...data.units.values()].join('/')}, decision ${report.decision.recommendation}`,
       );
+    }
+    for (const [what, query] of [
+      ['units and metrics query', experimentSumsSql(def)],
+      ['serving guardrails query', servingStatsSql(def)],
+    ] as const) {
+      const began = performance.now();
+      await (await clickhouse.query({ query: query.text, format: 'JSONEachRow' })).json();
+      console.log(`${what} alone: ${((performance.now() - began) / 1000).toFixed(2)} s`);
     }
   } finally {
     await clickhouse.command({ query: `DROP DATABASE IF EXISTS ${ident(options.database).text}` });

@@ -9,6 +9,9 @@ export const experimentAnalyticsConfigSpec = {
   EXPERIMENTS_FILE: str({ default: '' }),
   /** Time between two analyses of every configured experiment. */
   ANALYSIS_INTERVAL_MS: int({ default: 300_000, min: 1_000, max: 86_400_000 }),
+  EXPERIMENTS_GRPC_HOST: str({ default: '0.0.0.0' }),
+  /** ExperimentService (proto/ballast/experiments/v1); 0 picks a free port (tests). */
+  EXPERIMENTS_GRPC_PORT: port({ default: 8020, allowEphemeral: true }),
   METRICS_PORT: port({ default: 9469, allowEphemeral: true }),
   LOG_LEVEL: oneOf(['debug', 'info', 'warn', 'error'] as const, { default: 'info' }),
 };

@@ -10,18 +10,25 @@ import {
   type Logger,
   type MetricsServer,
 } from '@ballast/telemetry';
+import { ExperimentService } from '@ballast/contracts';
+import { addService } from '@ballast/grpc';
 import type { ClickHouseClient } from '@clickhouse/client';
+import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { AnalysisScheduler } from './analysis-scheduler';
 import type { ExperimentAnalyticsConfig } from './config';
 import { loadExperimentsFile } from './domain/experiments-file';
 import { AnalyticsMetrics } from './metrics';
+import { ExperimentReports } from './reports/experiment-reports';
 import { ResultsStore } from './results/results-store';
+import { experimentHandlers } from './transport/experiment-handlers';
+import { toGrpcStatus } from './transport/status';
 
-/** The experiment-analytics process: one ClickHouse client, the scheduler, /metrics. */
+/** The experiment-analytics process: one ClickHouse client, the scheduler, the report API, /metrics. */
 export class ExperimentAnalyticsServer {
   private readonly clickhouseOptions: ClickHouseOptions;
   private readonly clickhouse: ClickHouseClient;
   private readonly scheduler: AnalysisScheduler;
+  private readonly grpc = new Server();
   private readonly registry = createMetricsRegistry('experiment-analytics');
   private metricsServer: MetricsServer | undefined;
   private ready = false;
@@ -41,9 +48,16 @@ export class ExperimentAnalyticsServer {
       requestTimeoutMs: 120_000,
     };
     this.clickhouse = createClickHouse(this.clickhouseOptions);
+    const store = new ResultsStore(this.clickhouse);
+    const reports = new ExperimentReports(experiments, store);
+    addService(this.grpc, ExperimentService, experimentHandlers({ reports }), {
+      logger,
+      mapError: toGrpcStatus,
+    });
     this.scheduler = new AnalysisScheduler({
       clickhouse: this.clickhouse,
-      store: new ResultsStore(this.clickhouse),
+      store,
+      reports,
       metrics: new AnalyticsMetrics(this.registry),
       logger,
       experiments,
@@ -60,13 +74,24 @@ export class ExperimentAnalyticsServer {
       port: this.config.METRICS_PORT,
       healthy: () => this.ready,
     });
+    const grpcPort = await new Promise<number>((resolve, reject) =>
+      this.grpc.bindAsync(
+        `${this.config.EXPERIMENTS_GRPC_HOST}:${this.config.EXPERIMENTS_GRPC_PORT}`,
+        ServerCredentials.createInsecure(),
+        (error, port) => (error ? reject(error) : resolve(port)),
+      ),
+    );
     this.scheduler.start();
     this.ready = true;
-    this.logger.info('experiment analytics ready', { metricsPort: this.metricsServer.port });
+    this.logger.info('experiment analytics ready', {
+      grpcPort,
+      metricsPort: this.metricsServer.port,
+    });
   }
 
   async stop(): Promise<void> {
     this.ready = false;
+    await new Promise<void>((resolve) => this.grpc.tryShutdown(() => resolve()));
     await this.scheduler.stop();
     await this.clickhouse.close();
     await this.metricsServer?.close();

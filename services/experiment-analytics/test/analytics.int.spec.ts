@@ -3,7 +3,7 @@
  * the aggregate SQL's sums checked against sums Node computes from the same rows,
  * and whole analyses of a real effect, an A/A test and a broken split.
  */
-import { TABLES, createClickHouse, ensureDatabase, ident, migrate } from '@ballast/clickhouse';
+import { createClickHouse, ensureDatabase, ident, migrate } from '@ballast/clickhouse';
 import { stackFromEnv } from '@ballast/testing';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { randomUUID } from 'node:crypto';
@@ -14,7 +14,7 @@ import {
 } from '../src/domain/experiment-definition';
 import { loadExperimentData } from '../src/queries/experiment-data';
 import { ResultsStore } from '../src/results/results-store';
-import { outcome, prediction, referenceSums, simulate, type Arm } from './synthetic';
+import { insertEvents, outcome, prediction, referenceSums, simulate, type Arm } from './synthetic';
 
 const stack = stackFromEnv();
 const database = `ballast_ea_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
@@ -56,21 +56,8 @@ function experiment(overrides: Record<string, unknown> = {}): ExperimentDefiniti
   });
 }
 
-async function insert(rows: { predictions: object[]; outcomes: object[] }): Promise<void> {
-  await clickhouse.insert({
-    table: TABLES.predictionEvents,
-    values: rows.predictions,
-    format: 'JSONEachRow',
-  });
-  await clickhouse.insert({
-    table: TABLES.outcomeEvents,
-    values: rows.outcomes,
-    format: 'JSONEachRow',
-  });
-}
-
 async function analyze(def: ExperimentDefinition, arms: readonly Arm[], seed: number) {
-  await insert(simulate(def, arms, seed));
+  await insertEvents(clickhouse, simulate(def, arms, seed));
   const data = await loadExperimentData(clickhouse, def);
   return analyzeExperiment({ definition: def, data, now });
 }
@@ -135,7 +122,7 @@ describe('sufficient statistics in SQL', () => {
       outcomes: [...rows.outcomes, ...outcomes],
     };
     // Redelivered events (same id, same row) are counted once.
-    await insert({
+    await insertEvents(clickhouse, {
       predictions: [...all.predictions, ...all.predictions.slice(0, 50)],
       outcomes: [...all.outcomes, ...all.outcomes.slice(0, 50)],
     });

@@ -4,7 +4,13 @@
  * exposure per unit, units in several variants left out, outcomes within the
  * attribution window, each event id counted once).
  */
-import { eventTime, type OutcomeEventRow, type PredictionEventRow } from '@ballast/clickhouse';
+import {
+  TABLES,
+  eventTime,
+  type OutcomeEventRow,
+  type PredictionEventRow,
+} from '@ballast/clickhouse';
+import type { ClickHouseClient } from '@clickhouse/client';
 import { emptySums } from '../src/analysis/metric-comparison';
 import type { ExperimentDefinition } from '../src/domain/experiment-definition';
 import type { MetricSums } from '../src/queries/metric-stats';
@@ -178,4 +184,21 @@ export function referenceSums(
     });
   }
   return { sums, unitsInSeveralVariants };
+}
+
+/** Lands the rows in the event tables, as the feature logger would. */
+export async function insertEvents(
+  clickhouse: ClickHouseClient,
+  rows: { predictions: readonly object[]; outcomes: readonly object[] },
+): Promise<void> {
+  await clickhouse.insert({
+    table: TABLES.predictionEvents,
+    values: [...rows.predictions],
+    format: 'JSONEachRow',
+  });
+  await clickhouse.insert({
+    table: TABLES.outcomeEvents,
+    values: [...rows.outcomes],
+    format: 'JSONEachRow',
+  });
 }

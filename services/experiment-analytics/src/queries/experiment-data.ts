@@ -5,9 +5,8 @@
 import type { Sql } from '@ballast/clickhouse';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { ExperimentDefinition } from '../domain/experiment-definition';
-import { assignmentSql } from './exposures';
 import { parseServingStats, servingStatsSql, type ServingStats } from './guardrails';
-import { metricSumsSql, parseMetricSums, type MetricSums } from './metric-stats';
+import { experimentSumsSql, parseAssignedSums, type MetricSums } from './metric-stats';
 
 export interface ExperimentData {
   /** Units exposed in exactly one variant, by variant name (0 for a variant with none). */
@@ -35,28 +34,29 @@ async function rows(client: ClickHouseClient, query: Sql, what: string): Promise
   }
 }
 
-/** Aggregates everything one analysis of `def` reads, queries in parallel. */
+/** Aggregates everything one analysis of `def` reads: two queries, in parallel. */
 export async function loadExperimentData(
   client: ClickHouseClient,
   def: ExperimentDefinition,
 ): Promise<ExperimentData> {
-  const [assignment, serving, ...metricRows] = await Promise.all([
-    rows(client, assignmentSql(def), `assignment of ${def.id}`),
+  const [sumsRows, servingRows] = await Promise.all([
+    rows(client, experimentSumsSql(def), `units and metrics of ${def.id}`),
     rows(client, servingStatsSql(def), `serving guardrails of ${def.id}`),
-    ...def.metrics.map((m) => rows(client, metricSumsSql(def, m), `metric ${m.name} of ${def.id}`)),
   ]);
+  const sums = sumsRows.map((row) => parseAssignedSums(def, row));
   const units = new Map(def.variants.map((v) => [v.name, 0]));
   let unitsInSeveralVariants = 0;
-  for (const row of assignment) {
-    if (row.assigned === '') unitsInSeveralVariants = Number(row.units);
-    else units.set(String(row.assigned), Number(row.units));
+  for (const row of sums) {
+    if (row.assigned === '') unitsInSeveralVariants = row.units;
+    else units.set(row.assigned, row.units);
   }
+  const clean = sums.filter((row) => row.assigned !== '');
   return {
     units,
     unitsInSeveralVariants,
     metrics: new Map(
-      def.metrics.map((m, i) => [m.name, (metricRows[i] ?? []).map(parseMetricSums)]),
+      def.metrics.map((m, i) => [m.name, clean.map((row) => row.metrics[i] as MetricSums)]),
     ),
-    serving: serving.map(parseServingStats),
+    serving: servingRows.map(parseServingStats),
   };
 }

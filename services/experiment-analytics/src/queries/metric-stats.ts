@@ -1,6 +1,7 @@
 /**
- * Per-variant sufficient statistics of one metric, aggregated in ClickHouse so no
- * per-unit row reaches Node. Per unit (exposed in one variant only):
+ * Units per variant and every metric's per-variant sufficient statistics in ONE query,
+ * so the exposures are computed once per analysis (they were recomputed per metric).
+ * Per unit (exposed in one variant only):
  * - x: binary, 1 when the unit had an outcome of the metric with value > 0 within the
  *   attribution window after its first exposure, else 0; continuous and ratio, the sum
  *   of the (numerator) outcome's values in that window (0 when none);
@@ -8,11 +9,15 @@
  * - c: CUPED only, the metric's sum in the pre-period [start − pre, start), else 0.
  * Per variant: n, Σx, Σx², Σy, Σy², Σxy, Σc, Σc², Σxc.
  *
- * 18.16 allows one JOIN per SELECT, hence one nesting level per join.
+ * Shape: exposures (per unit) ANY LEFT JOIN each unit's outcomes as arrays (metric,
+ * ms, value), then x, y, c per unit from the arrays and the unit's exposure time, then
+ * sums per assigned variant (units in several variants under ''). 18.16 drops a column
+ * of a joined subquery that only a lambda uses, hence the exposure time passed to the
+ * lambdas as an array of its own.
  */
-import { sql, type Sql } from '@ballast/clickhouse';
+import { Sql, join, sql } from '@ballast/clickhouse';
 import type { ExperimentDefinition, MetricDefinition } from '../domain/experiment-definition';
-import { EVENT_MS, OUTCOMES, cleanExposuresSql } from './exposures';
+import { EVENT_MS, OUTCOME_EVENTS, unitExposuresSql } from './exposures';
 
 /** One variant's sums (see the module comment for x, y and c). */
 export interface MetricSums {
@@ -28,66 +33,18 @@ export interface MetricSums {
   readonly sumXC: number;
 }
 
+/** Per assigned variant ('' for units in several variants): units, and each metric's sums. */
+export interface AssignedSums {
+  readonly assigned: string;
+  readonly units: number;
+  /** In the order of the definition's metrics. */
+  readonly metrics: readonly MetricSums[];
+}
+
 function outcomeNames(metric: MetricDefinition): { x: string; y: string } {
   return metric.kind === 'ratio'
     ? { x: metric.numerator, y: metric.denominator }
     : { x: metric.outcome, y: metric.outcome };
-}
-
-/** Per unit with outcomes in its window: unit_id, x_sum, y_sum, positives. */
-function windowedOutcomesSql(def: ExperimentDefinition, metric: MetricDefinition): Sql {
-  const names = outcomeNames(metric);
-  const window = def.attributionWindowMs;
-  const until = new Date(def.end.getTime() + window + 1000);
-  return sql`SELECT
-      unit_id,
-      sumIf(value, metric = ${names.x}) AS x_sum,
-      sumIf(value, metric = ${names.y}) AS y_sum,
-      countIf(metric = ${names.x} AND value > 0) AS positives
-    FROM (
-      SELECT unit_id, exposed_ms, metric, value, t
-      FROM (SELECT unit_id, exposed_ms FROM (${cleanExposuresSql(def)}))
-      ALL INNER JOIN (
-        SELECT unit_id, metric, value, ${EVENT_MS} AS t
-        FROM ${OUTCOMES}
-        WHERE has(${[names.x, names.y]}, metric) AND unit_id != ''
-          AND event_time >= ${def.start} AND event_time < ${until}
-      ) USING unit_id
-    )
-    WHERE t >= exposed_ms AND t < exposed_ms + ${window}
-    GROUP BY unit_id`;
-}
-
-/** The unit's metric value x, by kind. */
-function unitValue(metric: MetricDefinition): Sql {
-  return metric.kind === 'binary' ? sql`toFloat64(positives > 0)` : sql`x_sum`;
-}
-
-/** Per unit: variant, x, y (with the units that had no outcome at 0). */
-function unitMetricSql(def: ExperimentDefinition, metric: MetricDefinition): Sql {
-  return sql`SELECT
-      unit_id,
-      variant,
-      ${unitValue(metric)} AS x,
-      ${metric.kind === 'ratio' ? sql`y_sum` : sql`toFloat64(0)`} AS y
-    FROM (${cleanExposuresSql(def)})
-    ANY LEFT JOIN (${windowedOutcomesSql(def, metric)}) USING unit_id`;
-}
-
-/** Adds c: the metric's pre-period sum per unit when CUPED applies, else 0. */
-function withCovariateSql(def: ExperimentDefinition, metric: MetricDefinition): Sql {
-  const units = unitMetricSql(def, metric);
-  if (!usesCuped(def, metric)) return sql`SELECT variant, x, y, toFloat64(0) AS c FROM (${units})`;
-  const from = new Date(def.start.getTime() - def.cupedPreWindowMs);
-  return sql`SELECT variant, x, y, c
-    FROM (${units})
-    ANY LEFT JOIN (
-      SELECT unit_id, sum(value) AS c
-      FROM ${OUTCOMES}
-      WHERE metric = ${outcomeNames(metric).x} AND unit_id != ''
-        AND event_time >= ${from} AND event_time < ${def.start}
-      GROUP BY unit_id
-    ) USING unit_id`;
 }
 
 /** CUPED is for continuous metrics, when the experiment sets a pre-period. */
@@ -95,34 +52,108 @@ export function usesCuped(def: ExperimentDefinition, metric: MetricDefinition): 
   return metric.kind === 'continuous' && def.cupedPreWindowMs > 0;
 }
 
-/** Rows: variant, n, sum_x, sum_x2, sum_y, sum_y2, sum_xy, sum_c, sum_c2, sum_xc. */
-export function metricSumsSql(def: ExperimentDefinition, metric: MetricDefinition): Sql {
+const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
+
+/** Every outcome any metric reads, each event once, between the earliest pre-period and the last window. */
+function unitOutcomesSql(def: ExperimentDefinition): Sql {
+  const names = [...new Set(def.metrics.flatMap((m) => Object.values(outcomeNames(m))))];
+  const cuped = def.metrics.some((m) => usesCuped(def, m));
+  const from = cuped ? new Date(def.start.getTime() - def.cupedPreWindowMs) : def.start;
+  const until = new Date(def.end.getTime() + def.attributionWindowMs + 1000);
+  // FINAL on the table with the sort key's prefix (metric, event_time) in the WHERE:
+  // the outcomes are few next to the predictions, and their sums need each event once.
   return sql`SELECT
-      variant,
-      count() AS n,
-      sum(x) AS sum_x, sum(x * x) AS sum_x2,
-      sum(y) AS sum_y, sum(y * y) AS sum_y2, sum(x * y) AS sum_xy,
-      sum(c) AS sum_c, sum(c * c) AS sum_c2, sum(x * c) AS sum_xc
-    FROM (${withCovariateSql(def, metric)})
-    GROUP BY variant
-    ORDER BY variant`;
+      unit_id,
+      groupArray(metric) AS o_metric,
+      groupArray(${EVENT_MS}) AS o_ms,
+      groupArray(value) AS o_value
+    FROM ${OUTCOME_EVENTS} FINAL
+    WHERE has(${names}, metric)
+      AND event_time >= ${from} AND event_time < ${until}
+      AND unit_id != ''
+    GROUP BY unit_id`;
+}
+
+/** Σ over the unit's outcomes named `name` that satisfy `when` (m, t, v, e: metric, ms, value, exposure ms). */
+function arraySumOf(name: string, when: Sql): Sql {
+  return sql`arraySum((m, t, v, e) -> if(m = ${name} AND ${when}, v, 0), o_metric, o_ms, o_value, o_exposed)`;
+}
+
+function unitColumns(def: ExperimentDefinition, metric: MetricDefinition, i: number): Sql {
+  const names = outcomeNames(metric);
+  const inWindow = sql`t >= e AND t < e + ${def.attributionWindowMs}`;
+  const x =
+    metric.kind === 'binary'
+      ? sql`toFloat64(arrayExists((m, t, v, e) -> m = ${names.x} AND v > 0 AND ${inWindow}, o_metric, o_ms, o_value, o_exposed))`
+      : arraySumOf(names.x, inWindow);
+  const y = metric.kind === 'ratio' ? arraySumOf(names.y, inWindow) : sql`toFloat64(0)`;
+  // The pre-period on whole seconds, as event_time compares with a DateTime.
+  const pre = sql`t >= ${seconds(def.start) * 1000 - def.cupedPreWindowMs} AND t < ${seconds(def.start) * 1000}`;
+  const c = usesCuped(def, metric) ? arraySumOf(names.x, pre) : sql`toFloat64(0)`;
+  return sql`${x} AS x${i}, ${y} AS y${i}, ${c} AS c${i}`;
+}
+
+function variantSums(i: number): Sql {
+  const x = `x${i}`;
+  const y = `y${i}`;
+  const c = `c${i}`;
+  return new Sql(
+    [
+      `sum(${x}) AS sum_x_${i}, sum(${x} * ${x}) AS sum_x2_${i}`,
+      `sum(${y}) AS sum_y_${i}, sum(${y} * ${y}) AS sum_y2_${i}, sum(${x} * ${y}) AS sum_xy_${i}`,
+      `sum(${c}) AS sum_c_${i}, sum(${c} * ${c}) AS sum_c2_${i}, sum(${x} * ${c}) AS sum_xc_${i}`,
+    ].join(', '),
+  );
+}
+
+/** Rows: assigned, units, and per metric i sum_x_i, sum_x2_i, sum_y_i, …, sum_xc_i. */
+export function experimentSumsSql(def: ExperimentDefinition): Sql {
+  const indexes = def.metrics.map((_, i) => i);
+  return sql`SELECT
+      assigned,
+      count() AS units,
+      ${join(indexes.map(variantSums))}
+    FROM (
+      SELECT
+        if(in_several, '', arm) AS assigned,
+        ${join(def.metrics.map((m, i) => unitColumns(def, m, i)))}
+      FROM (
+        SELECT
+          arm,
+          in_several,
+          o_metric,
+          o_ms,
+          o_value,
+          arrayResize(emptyArrayUInt64(), length(o_ms), exposed_ms) AS o_exposed
+        FROM (${unitExposuresSql(def)})
+        ANY LEFT JOIN (${unitOutcomesSql(def)}) USING unit_id
+      )
+    )
+    GROUP BY assigned
+    ORDER BY assigned`;
 }
 
 type Row = Record<string, string | number>;
 
 /** 64-bit counts come back as strings in JSON; sums as numbers. */
-export function parseMetricSums(row: Row): MetricSums {
+export function parseAssignedSums(def: ExperimentDefinition, row: Row): AssignedSums {
   const num = (key: string): number => Number(row[key]);
+  const assigned = String(row.assigned);
+  const units = num('units');
   return {
-    variant: String(row.variant),
-    n: num('n'),
-    sumX: num('sum_x'),
-    sumX2: num('sum_x2'),
-    sumY: num('sum_y'),
-    sumY2: num('sum_y2'),
-    sumXY: num('sum_xy'),
-    sumC: num('sum_c'),
-    sumC2: num('sum_c2'),
-    sumXC: num('sum_xc'),
+    assigned,
+    units,
+    metrics: def.metrics.map((_, i) => ({
+      variant: assigned,
+      n: units,
+      sumX: num(`sum_x_${i}`),
+      sumX2: num(`sum_x2_${i}`),
+      sumY: num(`sum_y_${i}`),
+      sumY2: num(`sum_y2_${i}`),
+      sumXY: num(`sum_xy_${i}`),
+      sumC: num(`sum_c_${i}`),
+      sumC2: num(`sum_c2_${i}`),
+      sumXC: num(`sum_xc_${i}`),
+    })),
   };
 }
