@@ -159,7 +159,9 @@ export function serviceDefinitions(env = process.env) {
     control: port('CONTROL_METRICS_PORT', '9466'),
     router: port('ROUTER_METRICS_PORT', '9467'),
     logger: port('FEATURE_LOGGER_METRICS_PORT', '9465'),
+    experiments: port('EXPERIMENTS_METRICS_PORT', '9469'),
   };
+  const experiments = port('EXPERIMENTS_GRPC_PORT', '8020');
   const grpcService = (name, entry, grpcPort, metricsPort, serviceEnv, extra = {}) => ({
     name,
     entry,
@@ -193,6 +195,15 @@ export function serviceDefinitions(env = process.env) {
       MODEL_STORE_DIR: store,
       ROUTER_SPOOL_DIR: path.join(DATA, 'router-spool'),
     }),
+    // ClickHouse comes from the stack's environment; experiments are configured in
+    // EXPERIMENTS_FILE (none by default: see services/experiment-analytics/README.md).
+    grpcService(
+      'experiment-analytics',
+      'services/experiment-analytics/dist/main.js',
+      experiments,
+      metrics.experiments,
+      { EXPERIMENTS_GRPC_PORT: experiments, EXPERIMENTS_FILE: env.EXPERIMENTS_FILE ?? '' },
+    ),
     {
       name: 'feature-logger',
       entry: 'services/feature-logger/dist/main.js',

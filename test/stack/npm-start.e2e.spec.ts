@@ -51,6 +51,8 @@ it('npm start brings the local stack up and Ctrl-C takes it down completely', as
       ROUTER_GRPC_PORT: '28000',
       ROUTER_METRICS_PORT: '29467',
       FEATURE_LOGGER_METRICS_PORT: '29465',
+      EXPERIMENTS_GRPC_PORT: '28020',
+      EXPERIMENTS_METRICS_PORT: '29469',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, like a terminal session, so Ctrl-C can be sent to the group.

@@ -25,6 +25,7 @@ import {
   intListArg,
   parseArgs,
   printReport,
+  stringArg,
   sweep,
   type RunResult,
 } from '../index';
@@ -35,6 +36,7 @@ const args = parseArgs(process.argv.slice(2), {
   duration: durationArg({ default: 5_000 }),
   warmup: durationArg({ default: 2_000 }),
   changes: intArg({ min: 1, default: 3 }),
+  execution: stringArg({ default: 'auto' }),
   json: flagArg(),
 });
 const stack = stackFromEnv();
@@ -150,6 +152,7 @@ async function main(): Promise<void> {
             METRICS_PORT: '0',
             MODEL_STORE_DIR: store,
             KAFKA_BROKERS: stack.KAFKA_BROKERS.join(','),
+            INFERENCE_EXECUTION: args.execution,
             LOG_LEVEL: 'info',
           },
         }),
