@@ -12,6 +12,10 @@ export const TABLES = {
   predictions: 'predictions',
   /** Analyst view over outcome_events that counts each event once (FINAL). */
   outcomes: 'outcomes',
+  /** Per window, model, feature and method: drift-analysis verdicts (ReplacingMergeTree). */
+  driftResults: 'drift_results',
+  /** Per analysis, experiment, metric and variant: experiment-analytics results. */
+  experimentResults: 'experiment_results',
 } as const;
 
 export type TableName = (typeof TABLES)[keyof typeof TABLES];

@@ -12,9 +12,6 @@ import type {
   VariantMetric,
 } from '../analysis/report';
 
-/** Table name in one place (created by libs/clickhouse/migrations/0003_experiment_results.sql). */
-export const EXPERIMENT_RESULTS_TABLE = 'experiment_results';
-
 export interface ExperimentResultRow {
   computed_at: string;
   experiment_id: string;

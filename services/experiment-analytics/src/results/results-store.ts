@@ -1,9 +1,9 @@
-import { ident, sql } from '@ballast/clickhouse';
+import { TABLES, ident, sql } from '@ballast/clickhouse';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { sequentialKey } from '../analysis/analyze-experiment';
 import type { ExperimentReport } from '../analysis/report';
 import type { TimelineRow, TimelineSource } from '../reports/experiment-reports';
-import { EXPERIMENT_RESULTS_TABLE, toResultRows } from './result-rows';
+import { toResultRows } from './result-rows';
 
 /** experiment_results: writes each analysis, and reads back what the next look needs. */
 export class ResultsStore implements TimelineSource {
@@ -12,7 +12,7 @@ export class ResultsStore implements TimelineSource {
   async write(report: ExperimentReport): Promise<number> {
     const values = toResultRows(report);
     await this.clickhouse.insert({
-      table: EXPERIMENT_RESULTS_TABLE,
+      table: TABLES.experimentResults,
       values,
       format: 'JSONEachRow',
     });
@@ -25,7 +25,7 @@ export class ResultsStore implements TimelineSource {
    */
   async previousSequentialPValues(experimentId: string): Promise<Map<string, number>> {
     const query = sql`SELECT metric, variant, min(sequential_p_value) AS p
-      FROM ${ident(EXPERIMENT_RESULTS_TABLE)}
+      FROM ${ident(TABLES.experimentResults)}
       WHERE experiment_id = ${experimentId} AND isNotNull(sequential_p_value)
       GROUP BY metric, variant`;
     const rows = await (
@@ -43,7 +43,7 @@ export class ResultsStore implements TimelineSource {
     const query = sql`SELECT toUnixTimestamp(computed_at) AS at, metric, variant, n,
         lift, lift_lower, lift_upper, relative_lift, relative_lift_lower, relative_lift_upper,
         adjusted_p_value
-      FROM ${ident(EXPERIMENT_RESULTS_TABLE)}
+      FROM ${ident(TABLES.experimentResults)}
       WHERE experiment_id = ${experimentId} AND is_control = 0 AND metric_kind != 'guardrail'
       ORDER BY computed_at, metric, variant`;
     const rows = await (
