@@ -11,8 +11,11 @@
 export { MockKafkaControl } from './mock-kafka-control';
 export { stackFromEnv } from './stack';
 export { waitFor } from './wait';
+export { seededRandom } from './random';
 export type { LogLine, ServiceProcessOptions } from './service-process';
 export { ServiceProcess } from './service-process';
+export type { ServiceName, StartServiceOptions } from './services';
+export { grpcAddress, startService } from './services';
 export { consumerGroupAtEnd } from './consumer-group';
 export type { DemoModelCopy } from './demo-models';
 export { copyDemoModel } from './demo-models';
