@@ -30,8 +30,10 @@ import { ServiceProcess, consumerGroupAtEnd, stackFromEnv } from '@ballast/testi
 import { create, toBinary } from '@bufbuild/protobuf';
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import type { ClickHouseClient } from '@clickhouse/client';
+import type { Message } from 'kafkajs';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { durationArg, flagArg, intArg, parseArgs, stringArg } from '../index';
 import { processMemoryMb } from './process-memory';
@@ -39,6 +41,7 @@ import { processMemoryMb } from './process-memory';
 const ROOT = path.resolve(__dirname, '../../..');
 const args = parseArgs(process.argv.slice(2), {
   events: intArg({ min: 1_000, default: 300_000 }),
+  backlog: intArg({ min: 1_000, default: 100_000 }),
   outage: flagArg(),
   rate: intArg({ min: 100, default: 20_000 }),
   outageFor: durationArg({ default: 60_000 }),
@@ -49,6 +52,8 @@ const quiet = createLogger({ service: 'bench', level: 'error' });
 const kafka = createKafka({ clientId: 'bench', brokers: stack.KAFKA_BROKERS, logger: quiet });
 const database = 'ballast_bench';
 const FEATURES = 10;
+const CHUNK = 2_000;
+const IN_FLIGHT = 4;
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 function event(model: string, i: number) {
@@ -113,16 +118,12 @@ async function direct(clickhouse: ClickHouseClient): Promise<number> {
   return args.events / ((performance.now() - start) / 1000);
 }
 
-/** Produces `count` events of `model`, at most `rate` per second when given. */
-async function produce(model: string, count: number, rate?: number): Promise<void> {
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
-  await producer.connect();
+/** The Kafka messages of `count` events of `model`, in chunks of one producer request each. */
+function* encoded(model: string, count: number): Generator<Message[]> {
   const message = event(model, 0);
-  const chunk = 2_000;
-  const start = performance.now();
-  for (let from = 0; from < count; from += chunk) {
-    const messages = [];
-    for (let i = from; i < Math.min(count, from + chunk); i += 1) {
+  for (let from = 0; from < count; from += CHUNK) {
+    const messages: Message[] = [];
+    for (let i = from; i < Math.min(count, from + CHUNK); i += 1) {
       message.eventId = `${model}-${i}`;
       message.requestId = `req-${i}`;
       message.unitId = `u-${i % 5_000}`;
@@ -132,14 +133,41 @@ async function produce(model: string, count: number, rate?: number): Promise<voi
         value: Buffer.from(toBinary(PredictionEventSchema, message)),
       });
     }
-    await producer.send({ topic: TOPICS.predictions.name, acks: -1, messages });
+    yield messages;
+  }
+}
+
+/**
+ * Sends the chunks, a few requests in flight (as a busy service's producer has), at
+ * most `rate` events per second when given.
+ */
+async function produce(chunks: Iterable<Message[]>, rate?: number): Promise<void> {
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const start = performance.now();
+  const inFlight = new Set<Promise<unknown>>();
+  let sent = 0;
+  for (const messages of chunks) {
+    if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
+    const sending = producer.send({ topic: TOPICS.predictions.name, acks: -1, messages });
+    inFlight.add(sending);
+    void sending.finally(() => inFlight.delete(sending));
+    sent += messages.length;
     if (rate) {
-      const due = start + ((from + chunk) / rate) * 1000;
-      const wait = due - performance.now();
+      const wait = start + (sent / rate) * 1000 - performance.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
+  await Promise.all(inFlight);
   await producer.disconnect();
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+function cpuSeconds(pid: number): number {
+  // Fields after the command name (which may hold spaces): utime and stime are the
+  // 12th and 13th, in clock ticks of 1/100 s on Linux.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function startLogger(groupId: string): Promise<ServiceProcess> {
@@ -166,7 +194,11 @@ async function waitForCount(
   clickhouse: ClickHouseClient,
   model: string,
   count: number,
-  { onCount, stallMs = 120_000 }: { onCount?: (count: number) => void; stallMs?: number } = {},
+  {
+    onCount,
+    stallMs = 120_000,
+    pollMs = 250,
+  }: { onCount?: (count: number) => void; stallMs?: number; pollMs?: number } = {},
 ) {
   let last = -1;
   let movedAt = performance.now();
@@ -180,7 +212,7 @@ async function waitForCount(
     } else if (performance.now() - movedAt > stallMs) {
       throw new Error(`stalled at ${now} of ${count} events for ${stallMs / 1000} s`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }
 
@@ -191,19 +223,23 @@ async function waitForCount(
  */
 async function throughput(
   clickhouse: ClickHouseClient,
-): Promise<{ rate: number; stored: number; peakMb: number }> {
+): Promise<{ rate: number; stored: number; peakMb: number; cpuSeconds: number }> {
   const model = `bench-logger-${randomUUID().slice(0, 8)}`;
+  // Encoded beforehand: encoding is the producing service's work, not the pipe's.
+  const chunks = [...encoded(model, args.events)];
   const group = await consumerGroupAtEnd(
     kafka,
     [TOPICS.predictions.name, TOPICS.outcomes.name],
     'bench',
   );
   const logger = await startLogger(group);
+  const cpuAtStart = cpuSeconds(logger.child.pid!);
   const start = performance.now();
-  const producing = produce(model, args.events).then(() =>
+  const producing = produce(chunks).then(() =>
     say(`produced ${args.events} events in ${((performance.now() - start) / 1000).toFixed(1)} s`),
   );
   let peakMb = 0;
+  let cpu = 0;
   let stored = 0;
   let lastGrowth = start;
   try {
@@ -219,10 +255,46 @@ async function throughput(
     );
   } finally {
     peakMb = processMemoryMb(logger.child.pid!).peak;
+    cpu = cpuSeconds(logger.child.pid!) - cpuAtStart;
     await logger.stop();
   }
   await producing;
-  return { rate: stored / ((lastGrowth - start) / 1000), stored, peakMb };
+  return { rate: stored / ((lastGrowth - start) / 1000), stored, peakMb, cpuSeconds: cpu };
+}
+
+/**
+ * The logger alone: `args.backlog` events produced first (the mock cluster keeps about
+ * 5 MB per partition, so not many more), then the logger started; its rate from the
+ * first stored row to the last, which leaves out its start and group join.
+ */
+async function catchUp(
+  clickhouse: ClickHouseClient,
+): Promise<{ rate: number; cpuSeconds: number }> {
+  const model = `bench-backlog-${randomUUID().slice(0, 8)}`;
+  const group = await consumerGroupAtEnd(
+    kafka,
+    [TOPICS.predictions.name, TOPICS.outcomes.name],
+    'bench',
+  );
+  await produce(encoded(model, args.backlog));
+  const logger = await startLogger(group);
+  const cpuAtStart = cpuSeconds(logger.child.pid!);
+  let first: { at: number; count: number } | undefined;
+  try {
+    await waitForCount(clickhouse, model, args.backlog, {
+      onCount: (count) => {
+        if (count > 0) first ??= { at: performance.now(), count };
+      },
+      pollMs: 50,
+    });
+    const end = performance.now();
+    return {
+      rate: (args.backlog - first!.count) / ((end - first!.at) / 1000),
+      cpuSeconds: cpuSeconds(logger.child.pid!) - cpuAtStart,
+    };
+  } finally {
+    await logger.stop();
+  }
 }
 
 async function outage(clickhouse: ClickHouseClient): Promise<void> {
@@ -237,7 +309,7 @@ async function outage(clickhouse: ClickHouseClient): Promise<void> {
   const total = Math.round((args.rate * (args.outageFor + 20_000)) / 1000);
   const samples: number[] = [];
   const sampler = setInterval(() => samples.push(processMemoryMb(logger.child.pid!).rss), 1_000);
-  const producing = produce(model, total, args.rate);
+  const producing = produce(encoded(model, total), args.rate);
   await new Promise((resolve) => setTimeout(resolve, 5_000));
   say(`stopping ClickHouse for ${args.outageFor / 1000} s at ${args.rate} events/s`);
   spawnSync('bash', [chctl, 'stop'], { stdio: 'inherit' });
@@ -264,6 +336,13 @@ async function main(): Promise<void> {
   const logger = await throughput(clickhouse);
   say(
     `logger   ${logger.rate.toFixed(0)} events/s Kafka → ClickHouse, end to end, over ${logger.stored} events (target >= 50,000); ${((100 * logger.rate) / directRate).toFixed(0)}% of direct (aim >= 50%); peak resident memory ${logger.peakMb.toFixed(0)} MB`,
+  );
+  say(
+    `logger   ${logger.cpuSeconds.toFixed(1)} CPU s, ${(logger.stored / logger.cpuSeconds).toFixed(0)} events per CPU second of the logger process`,
+  );
+  const backlog = await catchUp(clickhouse);
+  say(
+    `catch-up ${backlog.rate.toFixed(0)} events/s, logger alone on ${args.backlog} events waiting in Kafka; ${((100 * backlog.rate) / directRate).toFixed(0)}% of direct; ${(args.backlog / backlog.cpuSeconds).toFixed(0)} events per logger CPU second`,
   );
   if (args.outage) await outage(createClickHouse({ url: stack.CLICKHOUSE_URL, database }));
   await clickhouse.close();

@@ -22,6 +22,12 @@ export const featureLoggerConfigSpec = {
   FEATURE_LOGGER_STOP_GRACE_MS: int({ default: 10_000, min: 0 }),
   /** Largest fetch per partition, in bytes. */
   FEATURE_LOGGER_MAX_BYTES_PER_PARTITION: int({ default: 1024 * 1024, min: 1024 }),
+  /**
+   * How long a fetch may wait at the broker for new events. The local mock broker
+   * holds an empty fetch this long even when events arrive meanwhile (real Kafka
+   * answers as soon as they do), so a long wait stalls a logger that caught up.
+   */
+  FEATURE_LOGGER_FETCH_MAX_WAIT_MS: int({ default: 100, min: 1, max: 30_000 }),
   /** A killed instance's partitions move to the others after this long. */
   FEATURE_LOGGER_SESSION_TIMEOUT_MS: int({ default: 30_000, min: 6_000, max: 300_000 }),
   METRICS_PORT: port({ default: 9465, allowEphemeral: true }),

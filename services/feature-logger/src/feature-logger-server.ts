@@ -1,4 +1,4 @@
-import { TABLES, createClickHouse } from '@ballast/clickhouse';
+import { TABLES, createClickHouse, ident } from '@ballast/clickhouse';
 import { TOPICS, createKafka, type ConsumerRunner } from '@ballast/kafka';
 import {
   createMetricsRegistry,
@@ -7,6 +7,8 @@ import {
   type MetricsServer,
 } from '@ballast/telemetry';
 import type { ClickHouseClient } from '@clickhouse/client';
+import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type { FeatureLoggerConfig } from './config';
 import { EventSink, type EventRow } from './domain/event-sink';
 import { InsertMetrics } from './metrics';
@@ -40,15 +42,23 @@ export class FeatureLoggerServer {
       requestTimeoutMs: 60_000,
     });
     const metrics = new InsertMetrics(this.registry);
-    const insert =
-      <R>(table: string) =>
-      (rows: R[]) =>
-        this.clickhouse
-          .insert({ table, values: rows, format: 'JSONEachRow' })
-          .then(() => undefined);
+    // The lines are JSON already (row-json.ts): the body is their concatenation, sent
+    // as is, where `insert` would serialise row objects.
+    const insert = (table: EventRow['table']) =>
+      metrics.timed(table, async (lines: string[]) => {
+        const result = await this.clickhouse.exec({
+          query: `INSERT INTO ${ident(table).text} FORMAT JSONEachRow`,
+          values: Readable.from([lines.join('')], { objectMode: false }),
+        });
+        result.stream.resume();
+        await finished(result.stream);
+      });
+    const inserts = {
+      [TABLES.predictionEvents]: insert(TABLES.predictionEvents),
+      [TABLES.outcomeEvents]: insert(TABLES.outcomeEvents),
+    };
     this.sink = new EventSink({
-      insertPredictions: metrics.timed(TABLES.predictionEvents, insert(TABLES.predictionEvents)),
-      insertOutcomes: metrics.timed(TABLES.outcomeEvents, insert(TABLES.outcomeEvents)),
+      insert: (table, lines) => inserts[table](lines),
       batch: {
         maxRows: config.FEATURE_LOGGER_BATCH_ROWS,
         maxBytes: config.FEATURE_LOGGER_BATCH_BYTES,
@@ -74,6 +84,7 @@ export class FeatureLoggerServer {
       registry: this.registry,
       partitionsConsumedConcurrently: config.FEATURE_LOGGER_CONCURRENT_PARTITIONS,
       maxBytesPerPartition: config.FEATURE_LOGGER_MAX_BYTES_PER_PARTITION,
+      fetchMaxWaitMs: config.FEATURE_LOGGER_FETCH_MAX_WAIT_MS,
       sessionTimeoutMs: config.FEATURE_LOGGER_SESSION_TIMEOUT_MS,
     });
     this.lag = new LagMonitor({

@@ -1,7 +1,24 @@
-import { create } from '@bufbuild/protobuf';
+import { create, toBinary } from '@bufbuild/protobuf';
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
-import { OutcomeEventSchema, PredictionEventSchema, Role } from '@ballast/contracts';
-import { EventValidationError, outcomeRow, predictionRow } from './event-rows';
+import {
+  OutcomeEventSchema,
+  PredictionEventSchema,
+  Role,
+  type OutcomeEvent,
+  type PredictionEvent,
+} from '@ballast/contracts';
+import {
+  EventValidationError,
+  outcomeRow as outcomeRowOf,
+  predictionRow as predictionRowOf,
+} from './event-rows';
+import { decodeOutcome, decodePrediction } from './event-wire';
+
+// The rows of events as they come from Kafka: encoded, then decoded by event-wire.ts.
+const predictionRow = (event: PredictionEvent, now: number) =>
+  predictionRowOf(decodePrediction(Buffer.from(toBinary(PredictionEventSchema, event))), now);
+const outcomeRow = (event: OutcomeEvent, now: number) =>
+  outcomeRowOf(decodeOutcome(Buffer.from(toBinary(OutcomeEventSchema, event))), now);
 
 const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
 

@@ -1,12 +1,17 @@
 /**
- * PredictionEvent and OutcomeEvent (ballast.events.v1) to the rows of
+ * PredictionEvent and OutcomeEvent fields (decoded by event-wire.ts) to the rows of
  * prediction_events and outcome_events. An event that cannot be stored meaningfully
  * (no id, no time, no model, a feature without a name...) is refused with the field
  * and the reason, and goes to the dead-letter topic instead of the tables.
  */
-import { Role, type ModelRef, type OutcomeEvent, type PredictionEvent } from '@ballast/contracts';
-import { eventTime, type OutcomeEventRow, type PredictionEventRow } from '@ballast/clickhouse';
-import { timestampMs, type Timestamp } from '@bufbuild/protobuf/wkt';
+import { Role } from '@ballast/contracts';
+import {
+  eventTime,
+  type EventTime,
+  type OutcomeEventRow,
+  type PredictionEventRow,
+} from '@ballast/clickhouse';
+import type { ModelFields, OutcomeFields, PredictionFields, Timestamp } from './event-wire';
 
 /** An event failed validation; `field` is its path in the event. */
 export class EventValidationError extends Error {
@@ -24,7 +29,7 @@ export class EventValidationError extends Error {
 const EARLIEST = Date.UTC(2000, 0, 1);
 const MAX_FUTURE_MS = 24 * 3600 * 1000;
 
-const ROLES: Record<Role, PredictionEventRow['role']> = {
+const ROLES: Partial<Record<number, PredictionEventRow['role']>> = {
   [Role.UNSPECIFIED]: 'unspecified',
   [Role.PRIMARY]: 'primary',
   [Role.SHADOW]: 'shadow',
@@ -37,7 +42,7 @@ function required(value: string, field: string): string {
 
 function timeOf(timestamp: Timestamp | undefined, now: number): number {
   if (!timestamp) throw new EventValidationError('event_time', 'is missing');
-  const ms = timestampMs(timestamp);
+  const ms = timestamp.seconds * 1000 + Math.round(timestamp.nanos / 1e6);
   if (!Number.isFinite(ms) || ms < EARLIEST || ms > now + MAX_FUTURE_MS) {
     throw new EventValidationError(
       'event_time',
@@ -47,7 +52,16 @@ function timeOf(timestamp: Timestamp | undefined, now: number): number {
   return ms;
 }
 
-function modelOf(model: ModelRef | undefined) {
+// Events mostly come in time order, so most share their second with the one before:
+// the DateTime text is formatted once per second instead of once per event.
+let lastSecond = { second: NaN, text: '' };
+function timeColumns(ms: number): EventTime {
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond.second) lastSecond = { second, text: eventTime(ms).event_time };
+  return { event_time: lastSecond.text, event_time_ms: ms - second * 1000 };
+}
+
+function modelOf(model: ModelFields | undefined) {
   if (!model) throw new EventValidationError('model', 'is missing');
   return {
     model: required(model.name, 'model.name'),
@@ -56,34 +70,35 @@ function modelOf(model: ModelRef | undefined) {
   };
 }
 
-function names<T extends { name: string }>(items: T[], field: string): string[] {
-  return items.map((item, i) => required(item.name, `${field}[${i}].name`));
+function named(names: string[], field: string): string[] {
+  names.forEach((name, i) => required(name, `${field}[${i}].name`));
+  return names;
 }
 
-export function predictionRow(event: PredictionEvent, now = Date.now()): PredictionEventRow {
+export function predictionRow(event: PredictionFields, now = Date.now()): PredictionEventRow {
   const role = ROLES[event.role];
   if (role === undefined) throw new EventValidationError('role', `unknown value ${event.role}`);
   return {
     event_id: required(event.eventId, 'event_id'),
-    ...eventTime(timeOf(event.eventTime, now)),
+    ...timeColumns(timeOf(event.eventTime, now)),
     ...modelOf(event.model),
     variant: event.variant,
     experiment_id: event.experimentId,
     unit_id: event.unitId,
     request_id: event.requestId,
     role,
-    numeric_names: names(event.numericFeatures, 'numeric_features'),
+    numeric_names: named(event.numericNames, 'numeric_features'),
     // NaN is a missing value and is stored as such.
-    numeric_values: event.numericFeatures.map((f) => f.value),
-    categorical_names: names(event.categoricalFeatures, 'categorical_features'),
-    categorical_values: event.categoricalFeatures.map((f) => f.value),
-    output_names: names(event.outputs, 'outputs'),
-    output_values: event.outputs.map((o) => o.values),
+    numeric_values: event.numericValues,
+    categorical_names: named(event.categoricalNames, 'categorical_features'),
+    categorical_values: event.categoricalValues,
+    output_names: named(event.outputNames, 'outputs'),
+    output_values: event.outputValues,
     latency_ms: event.latencyMs,
   };
 }
 
-export function outcomeRow(event: OutcomeEvent, now = Date.now()): OutcomeEventRow {
+export function outcomeRow(event: OutcomeFields, now = Date.now()): OutcomeEventRow {
   if (event.requestId === '' && event.unitId === '')
     throw new EventValidationError('request_id', 'is empty, and so is unit_id: one is needed');
   if (!Number.isFinite(event.value))
@@ -91,7 +106,7 @@ export function outcomeRow(event: OutcomeEvent, now = Date.now()): OutcomeEventR
   const model = event.model;
   return {
     event_id: required(event.eventId, 'event_id'),
-    ...eventTime(timeOf(event.eventTime, now)),
+    ...timeColumns(timeOf(event.eventTime, now)),
     model: model?.name ?? '',
     model_version: model?.version ?? '',
     deployment: model?.deployment ?? '',
@@ -100,20 +115,4 @@ export function outcomeRow(event: OutcomeEvent, now = Date.now()): OutcomeEventR
     metric: required(event.metric, 'metric'),
     value: event.value,
   };
-}
-
-/**
- * A cheap estimate of a row's size in an insert (JSON text), for batching by bytes;
- * exact sizes would cost a serialisation per row.
- */
-export function approximateBytes(row: PredictionEventRow | OutcomeEventRow): number {
-  let bytes = 200 + row.event_id.length + row.model.length + row.request_id.length;
-  if ('numeric_values' in row) {
-    bytes += 20 * row.numeric_values.length + 12 * row.categorical_values.length;
-    for (const name of row.numeric_names) bytes += name.length;
-    for (const name of row.categorical_names) bytes += name.length;
-    for (const value of row.categorical_values) bytes += value.length;
-    for (const values of row.output_values) bytes += 20 * values.length;
-  }
-  return bytes;
 }

@@ -1,49 +1,46 @@
 /**
- * Where decoded events go: prediction rows and outcome rows each into their own
- * BatchWriter. `store` resolves once the rows are accepted (there was room), with a
- * `durable` promise that resolves once every one of them is in ClickHouse.
+ * Where decoded events go: prediction rows and outcome rows, as JSONEachRow lines,
+ * each into their own BatchWriter. `store` resolves once the rows are accepted (there
+ * was room), with a `durable` promise that resolves once every one of them is in
+ * ClickHouse.
  */
-import { TABLES, type OutcomeEventRow, type PredictionEventRow } from '@ballast/clickhouse';
+import { TABLES } from '@ballast/clickhouse';
 import { BatchWriter, type BatchWriterOptions, type Written } from './batch-writer';
-import { approximateBytes } from './event-rows';
 
-export type EventRow =
-  | { table: typeof TABLES.predictionEvents; row: PredictionEventRow }
-  | { table: typeof TABLES.outcomeEvents; row: OutcomeEventRow };
+/** One event's row: the table it goes to and its JSONEachRow line (row-json.ts). */
+export interface EventRow {
+  table: typeof TABLES.predictionEvents | typeof TABLES.outcomeEvents;
+  line: string;
+}
 
 export interface EventSinkOptions {
-  insertPredictions: (rows: PredictionEventRow[]) => Promise<void>;
-  insertOutcomes: (rows: OutcomeEventRow[]) => Promise<void>;
+  /** Inserts JSONEachRow lines into the table. */
+  insert: (table: EventRow['table'], lines: string[]) => Promise<void>;
   batch: Omit<BatchWriterOptions<unknown>, 'insert' | 'sizeOf' | 'onRetry'>;
   onRetry?: (table: EventRow['table'], error: unknown, attempt: number) => void;
 }
 
 export class EventSink {
-  private readonly predictions: BatchWriter<PredictionEventRow>;
-  private readonly outcomes: BatchWriter<OutcomeEventRow>;
+  private readonly predictions: BatchWriter<string>;
+  private readonly outcomes: BatchWriter<string>;
 
   constructor(options: EventSinkOptions) {
-    this.predictions = new BatchWriter({
-      ...options.batch,
-      insert: options.insertPredictions,
-      sizeOf: approximateBytes,
-      onRetry: (error, attempt) => options.onRetry?.(TABLES.predictionEvents, error, attempt),
-    });
-    this.outcomes = new BatchWriter({
-      ...options.batch,
-      insert: options.insertOutcomes,
-      sizeOf: approximateBytes,
-      onRetry: (error, attempt) => options.onRetry?.(TABLES.outcomeEvents, error, attempt),
-    });
+    const writer = (table: EventRow['table']) =>
+      new BatchWriter<string>({
+        ...options.batch,
+        insert: (lines) => options.insert(table, lines),
+        sizeOf: (line) => line.length,
+        onRetry: (error, attempt) => options.onRetry?.(table, error, attempt),
+      });
+    this.predictions = writer(TABLES.predictionEvents);
+    this.outcomes = writer(TABLES.outcomeEvents);
   }
 
   async store(events: readonly EventRow[]): Promise<Written> {
-    const predictions: PredictionEventRow[] = [];
-    const outcomes: OutcomeEventRow[] = [];
-    for (const event of events) {
-      if (event.table === TABLES.predictionEvents) predictions.push(event.row);
-      else outcomes.push(event.row);
-    }
+    const predictions: string[] = [];
+    const outcomes: string[] = [];
+    for (const event of events)
+      (event.table === TABLES.predictionEvents ? predictions : outcomes).push(event.line);
     const written = await Promise.all([
       predictions.length > 0 ? this.predictions.write(predictions) : undefined,
       outcomes.length > 0 ? this.outcomes.write(outcomes) : undefined,

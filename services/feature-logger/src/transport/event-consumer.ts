@@ -6,13 +6,13 @@
  * retries the batch with backoff while ClickHouse fails.
  */
 import { TABLES } from '@ballast/clickhouse';
-import { OutcomeEventSchema, PredictionEventSchema } from '@ballast/contracts';
 import { ConsumerRunner, PoisonMessageError, TOPICS } from '@ballast/kafka';
 import type { Logger } from '@ballast/telemetry';
-import { fromBinary } from '@bufbuild/protobuf';
 import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { outcomeRow, predictionRow } from '../domain/event-rows';
+import { decodeOutcome, decodePrediction } from '../domain/event-wire';
+import { outcomeLine, predictionLine } from '../domain/row-json';
 import type { EventRow, EventSink } from '../domain/event-sink';
 
 export function decodeEvent(value: Buffer, topic: string): EventRow {
@@ -20,12 +20,12 @@ export function decodeEvent(value: Buffer, topic: string): EventRow {
     if (topic === TOPICS.predictions.name)
       return {
         table: TABLES.predictionEvents,
-        row: predictionRow(fromBinary(PredictionEventSchema, value)),
+        line: predictionLine(predictionRow(decodePrediction(value))),
       };
     if (topic === TOPICS.outcomes.name)
       return {
         table: TABLES.outcomeEvents,
-        row: outcomeRow(fromBinary(OutcomeEventSchema, value)),
+        line: outcomeLine(outcomeRow(decodeOutcome(value))),
       };
   } catch (error) {
     throw new PoisonMessageError(
@@ -44,6 +44,8 @@ export interface EventConsumerOptions {
   registry: Registry;
   partitionsConsumedConcurrently: number;
   maxBytesPerPartition: number;
+  /** How long the broker may hold a fetch that finds no new events. */
+  fetchMaxWaitMs: number;
   /** How long the group waits for a silent member before handing its partitions over. */
   sessionTimeoutMs: number;
 }
@@ -60,6 +62,7 @@ export function eventConsumer(options: EventConsumerOptions): ConsumerRunner<Eve
     retryBackoffMs: { min: 250, max: 5_000 },
     consumerConfig: {
       maxBytesPerPartition: options.maxBytesPerPartition,
+      maxWaitTimeInMs: options.fetchMaxWaitMs,
       sessionTimeout: options.sessionTimeoutMs,
       // A third of the session, as Kafka recommends.
       heartbeatInterval: Math.max(1_000, Math.floor(options.sessionTimeoutMs / 3)),
