@@ -96,6 +96,23 @@ describe('DiskSpool', () => {
     await second.close();
   });
 
+  it('after a restart on a spool it had emptied, gives back new messages whole (the old cursor is stale)', async () => {
+    const first = await open({ segmentBytes: 64 * 1024 });
+    for (let i = 0; i < 20; i++) first.append(message(i));
+    // Delivered in two steps: the first leaves a cursor inside segment 1, the second deletes it.
+    const partly = await first.read({ maxMessages: 10, maxBytes: 64 * 1024 });
+    await first.commit(partly!.end);
+    expect(await drain(first, 100)).toHaveLength(10);
+    await first.close();
+    expect(await segments()).toEqual([]);
+
+    const next = await open({ segmentBytes: 64 * 1024 });
+    for (let i = 100; i < 130; i++) next.append(message(i));
+    expect(await drain(next)).toEqual(Array.from({ length: 30 }, (_, i) => `event-${i + 100}`));
+    expect(lines).toEqual([]);
+    await next.close();
+  });
+
   it('skips a torn last record after a crash and keeps the records before it', async () => {
     const spool = await open({ segmentBytes: 1024 * 1024 });
     for (let i = 0; i < 5; i++) spool.append(message(i));

@@ -189,13 +189,15 @@ export class DiskSpool {
       this.segments.push({ seq, file, size });
       this.diskBytes += size;
     }
-    this.nextSeq = (seqs.at(-1) ?? 0) + 1;
     try {
       const cursor = JSON.parse(await readFile(path.join(dir, CURSOR_FILE), 'utf8')) as unknown;
       if (isPosition(cursor)) this.cursor = cursor;
     } catch {
       // No cursor (or a damaged one): replay the oldest segment from its start.
     }
+    // Never reuse a sequence number: the cursor of a segment since delivered and
+    // deleted would apply to a new segment of that number (skipping its records).
+    this.nextSeq = Math.max(seqs.at(-1) ?? 0, this.cursor.segment) + 1;
     if (this.segments.length > 0) {
       this.options.logger.info('spool holds events from an earlier run; replaying them', {
         dir,
