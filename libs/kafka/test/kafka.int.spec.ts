@@ -24,13 +24,16 @@ const kafka = createKafka({ clientId: 'kafka-int-test', brokers: stack.KAFKA_BRO
 const control = new MockKafkaControl(stack.KAFKA_MOCK_CONTROL);
 const topic = TOPICS.predictions.name;
 
-beforeAll(() =>
+// Broker 1 leads a third of the partitions (the mock picks leaders at random), so
+// taking it down stops some sends and not others.
+beforeAll(async () => {
+  await control.leadPartitions(topic, [1, 2, 3]);
   startTracing({
     serviceName: 'kafka-int-test',
     exporter: new InMemorySpanExporter(),
     synchronous: true,
-  }),
-);
+  });
+});
 afterAll(() => shutdownTracing());
 
 interface Received {

@@ -15,6 +15,20 @@ export class MockKafkaControl {
     return this.command(`broker-up ${id}`);
   }
 
+  /**
+   * Makes `brokerIds[p % brokerIds.length]` the leader of each partition p of `topic`,
+   * so a test knows which partitions a broker it takes down leads (the mock assigns
+   * leaders at random when it creates a topic).
+   */
+  async leadPartitions(topic: string, brokerIds: readonly number[]): Promise<void> {
+    const listed = (await this.command('topics')).split(' ').slice(1);
+    const entry = listed.find((t) => t.slice(0, t.indexOf(':')) === topic);
+    if (!entry) throw new Error(`mock kafka control: no topic ${topic} (has ${listed.join(', ')})`);
+    const partitions = Number(entry.split(':').at(-2));
+    for (let p = 0; p < partitions; p++)
+      await this.command(`leader ${topic} ${p} ${brokerIds[p % brokerIds.length]}`);
+  }
+
   /** Sends one command; rejects with the launcher's reason when it answers `error`. */
   command(line: string): Promise<string> {
     const [host, port] = this.address.split(':');
