@@ -40,6 +40,11 @@ export const routerConfigSpec = {
   /** Prediction and outcome events wait here while Kafka is unreachable. */
   ROUTER_SPOOL_DIR: str({ devDefault: '.data/router-spool' }),
   ROUTER_MAX_SPOOL_BYTES: int({ default: 256 * 1024 * 1024, min: 1024 * 1024 }),
+  /**
+   * Events held in memory until Kafka acknowledges them; past it, events go to the
+   * disk spool (a smaller bound sends them there sooner while a broker is away).
+   */
+  ROUTER_EVENT_BUFFER_MESSAGES: int({ default: 100_000, min: 1, max: 10_000_000 }),
   /** Each router reads the control topic in a group of its own: <prefix>-<host>-<pid>. */
   ROUTER_CONTROL_GROUP_PREFIX: str({ default: 'router' }),
   /** Calls per request that may fail UNAVAILABLE, each on another replica (1: no retry). */

@@ -65,6 +65,7 @@ export class RouterServer {
       kafka,
       spoolDir: config.ROUTER_SPOOL_DIR,
       maxSpoolBytes: config.ROUTER_MAX_SPOOL_BYTES,
+      producer: { maxBufferedMessages: config.ROUTER_EVENT_BUFFER_MESSAGES },
       logger,
       registry: this.registry,
     });

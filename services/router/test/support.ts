@@ -4,7 +4,8 @@
  * topic is shared and keeps earlier runs' events: a name of its own means nothing
  * older concerns this run and nothing it publishes concerns anyone else), real
  * inference replicas and a real router run as processes, a small stand-in for the
- * control plane's ListDeployments, and a load loop.
+ * control plane's ListDeployments, a load loop, and a reader of this run's
+ * prediction events.
  */
 import {
   ControlEventSchema,
@@ -15,6 +16,8 @@ import {
   type Deployment,
   type InferParameter,
   type ModelInferResponse,
+  type PredictionEvent,
+  PredictionEventSchema,
 } from '@ballast/contracts';
 import {
   addService,
@@ -24,10 +27,11 @@ import {
 } from '@ballast/grpc';
 import { EventProducer, TOPICS } from '@ballast/kafka';
 import type { Logger } from '@ballast/telemetry';
-import { ServiceProcess, copyDemoModel } from '@ballast/testing';
-import { create, toBinary, type MessageInitShape } from '@bufbuild/protobuf';
+import { ServiceProcess, consumerGroupAtEnd, copyDemoModel, waitFor } from '@ballast/testing';
+import { create, fromBinary, toBinary, type MessageInitShape } from '@bufbuild/protobuf';
 import { timestampNow } from '@bufbuild/protobuf/wkt';
 import { Server, ServerCredentials, status } from '@grpc/grpc-js';
+import type { Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -183,6 +187,27 @@ export async function startReplica(port: number, env: Record<string, string>): P
   };
 }
 
+/** Until every replica holds `versions` of `model` and the router routes it by `generation`. */
+export async function settled(options: {
+  replicas: Replica[];
+  router: { client: OipClient };
+  model: string;
+  generation: bigint;
+  versions: string[];
+}): Promise<void> {
+  const { replicas, router, model, generation, versions } = options;
+  for (const replica of replicas)
+    for (const version of versions)
+      await waitFor(
+        `${replica.address} to hold ${model}@${version}`,
+        async () => (await replica.client.modelReady({ name: model, version })).ready,
+      );
+  await waitFor(`the router at generation ${generation}`, async () => {
+    const response = await router.client.modelInfer(inferRequest(model));
+    return parameter(response, 'deployment') === `${model}@${generation}`;
+  });
+}
+
 export async function startRouter(env: Record<string, string>) {
   const service = await ServiceProcess.start({
     entry: 'services/router/dist/main.js',
@@ -213,6 +238,8 @@ export async function startRouter(env: Record<string, string>) {
 }
 
 export interface Answer {
+  /** The response's id (the request's id when it failed). */
+  id: string;
   startedAt: number;
   code: number;
   message: string;
@@ -246,6 +273,7 @@ export async function load(
       try {
         const response = await client.modelInfer(body, { deadline: 5_000 });
         answers.push({
+          id: response.id,
           startedAt,
           code: status.OK,
           message: '',
@@ -256,6 +284,7 @@ export async function load(
       } catch (error) {
         const e = error as { code?: number; details?: string };
         answers.push({
+          id: body.id,
           startedAt,
           code: e.code ?? -1,
           message: e.details ?? String(error),
@@ -270,7 +299,7 @@ export async function load(
   return answers;
 }
 
-/** The value of one Prometheus sample with these labels; undefined if absent. */
+/** The value of one Prometheus sample with these labels (none: an unlabelled metric); undefined if absent. */
 export async function metric(
   metricsPort: number,
   name: string,
@@ -280,6 +309,57 @@ export async function metric(
   const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
   const line = text
     .split('\n')
-    .find((l) => l.startsWith(`${name}{`) && wanted.every((pair) => l.includes(pair)));
+    .find(
+      (l) =>
+        (l.startsWith(`${name}{`) || l.startsWith(`${name} `)) &&
+        wanted.every((pair) => l.includes(pair)),
+    );
   return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+/**
+ * Reads the predictions topic from where it ends now and keeps the events whose
+ * request id starts with `prefix`, each message once (a consumer that restarts, e.g.
+ * while a broker is down, reads some again). Read while the traffic runs: the local
+ * broker keeps only the last few MB of each partition. `caughtUp()` is true once the
+ * reader has passed the topic's ends as they are when asked: every event Kafka
+ * acknowledged before is in `events`.
+ */
+export async function readPredictions(kafka: Kafka, prefix: string) {
+  const topic = TOPICS.predictions.name;
+  const groupId = await consumerGroupAtEnd(kafka, [topic], 'router-events');
+  const admin = kafka.admin();
+  await admin.connect();
+  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  const next = new Map(committed?.partitions.map((p) => [p.partition, BigInt(p.offset)]));
+  const events: PredictionEvent[] = [];
+  const consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+  await consumer.connect();
+  // From the beginning only if the broker dropped the committed offset: never skip ahead.
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ partition, message }) => {
+      const offset = BigInt(message.offset);
+      if (offset < (next.get(partition) ?? 0n)) return;
+      next.set(partition, offset + 1n);
+      let event: PredictionEvent;
+      try {
+        event = fromBinary(PredictionEventSchema, message.value ?? Buffer.alloc(0));
+      } catch {
+        return; // the topic is shared: other tests' poison messages are not ours
+      }
+      if (event.requestId.startsWith(prefix)) events.push(event);
+    },
+  });
+  return {
+    events,
+    async caughtUp(): Promise<boolean> {
+      const ends = await admin.fetchTopicOffsets(topic);
+      return ends.every((end) => (next.get(end.partition) ?? 0n) >= BigInt(end.high));
+    },
+    async stop(): Promise<void> {
+      await consumer.disconnect();
+      await admin.disconnect();
+    },
+  };
 }
