@@ -10,26 +10,13 @@ import {
   type GetExperimentReportResponse,
 } from '@ballast/contracts';
 import { toJson } from '@bufbuild/protobuf';
+import { escapeHtml, htmlPage } from '../format/html-page';
 import { reportText } from './text';
 
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** JSON inside <script>: no `</script>` or `<!--` can close it early. */
-const scriptJson = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c');
-
-// Runs in the browser: plain ES2017, no imports. Draws into each section's two <svg>s.
+// Runs in the browser after the page prelude (`data`, `NS`, `el`): plain ES2017, no imports.
+// Draws into each section's two <svg>s.
 const DRAW = `
-const data = JSON.parse(document.getElementById('report-data').textContent);
-const NS = 'http://www.w3.org/2000/svg';
 const W = 640, H = 220, PAD = 48;
-function el(parent, name, attrs, text) {
-  const node = document.createElementNS(NS, name);
-  for (const k in attrs) node.setAttribute(k, attrs[k]);
-  if (text !== undefined) node.textContent = text;
-  parent.appendChild(node);
-  return node;
-}
 function scale(lo, hi, a, b) {
   if (hi === lo) { lo -= 1; hi += 1; }
   return (x) => a + ((x - lo) / (hi - lo)) * (b - a);
@@ -97,16 +84,15 @@ export function renderReportHtml(response: GetExperimentReportResponse): string 
 </section>`,
     )
     .join('\n');
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<title>Experiment ${escapeHtml(report?.experimentId ?? '')}</title>
-<style>body{font-family:sans-serif;margin:2em}pre{background:#f6f6f6;padding:1em;overflow:auto}svg{border:1px solid #ddd;font-size:11px}</style>
-</head><body>
-<h1>Experiment ${escapeHtml(report?.experimentId ?? '')}</h1>
+  const title = `Experiment ${report?.experimentId ?? ''}`;
+  return htmlPage({
+    title,
+    style:
+      'body{font-family:sans-serif;margin:2em}pre{background:#f6f6f6;padding:1em;overflow:auto}svg{border:1px solid #ddd;font-size:11px}',
+    body: `<h1>${escapeHtml(title)}</h1>
 <pre>${escapeHtml(reportText(response))}</pre>
-${sections}
-<script type="application/json" id="report-data">${scriptJson(json)}</script>
-<script>${DRAW}</script>
-</body></html>
-`;
+${sections}`,
+    data: json,
+    draw: DRAW,
+  });
 }

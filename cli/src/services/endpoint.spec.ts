@@ -2,9 +2,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { CliError, EXIT, UsageError } from '../command';
-import { resolveControlEndpoint } from './endpoint';
+import { CONTROL_PLANE, EXPERIMENT_ANALYTICS, resolveEndpoint } from './endpoint';
 
-describe('resolveControlEndpoint', () => {
+const resolveControlEndpoint = (sources: Parameters<typeof resolveEndpoint>[1]) =>
+  resolveEndpoint(CONTROL_PLANE, sources);
+
+describe('resolveEndpoint', () => {
   let root: string;
   let nested: string;
   const writeEndpoints = (content: unknown) => {
@@ -63,7 +66,7 @@ describe('resolveControlEndpoint', () => {
   it('says when endpoints.json lists no control plane', () => {
     writeEndpoints({ services: { inference: { grpc: '127.0.0.1:8001' } } });
     expect(() => resolveControlEndpoint({ env: {}, cwd: nested })).toThrow(
-      /lists no control-plane service/,
+      /lists no control-plane service \(is the platform still starting\?\)/,
     );
   });
 
@@ -76,6 +79,26 @@ describe('resolveControlEndpoint', () => {
     );
     expect(resolveControlEndpoint({ flag: '[::1]:8010', env: {}, cwd: root }).address).toBe(
       '[::1]:8010',
+    );
+  });
+
+  it('looks up each service under its own key, option and variable', () => {
+    writeEndpoints({
+      services: {
+        'control-plane': { grpc: '127.0.0.1:8010' },
+        'experiment-analytics': { grpc: '127.0.0.1:8020' },
+      },
+    });
+    expect(resolveEndpoint(EXPERIMENT_ANALYTICS, { env: {}, cwd: nested }).address).toBe(
+      '127.0.0.1:8020',
+    );
+    const env = { BALLAST_CONTROL: 'h:1', BALLAST_EXPERIMENTS: 'h:2' };
+    expect(resolveEndpoint(EXPERIMENT_ANALYTICS, { env, cwd: nested })).toEqual({
+      address: 'h:2',
+      source: 'BALLAST_EXPERIMENTS',
+    });
+    expect(() => resolveEndpoint(EXPERIMENT_ANALYTICS, { flag: 'x', env, cwd: nested })).toThrow(
+      new UsageError("--address: 'x' is not host:port"),
     );
   });
 });

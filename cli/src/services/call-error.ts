@@ -1,5 +1,6 @@
 import { status as Status } from '@grpc/grpc-js';
 import { CliError, EXIT } from '../command';
+import type { ServiceTarget } from './endpoint';
 
 /** What grpc-js rejects a call with. */
 interface GrpcError {
@@ -17,7 +18,7 @@ function isGrpcError(error: unknown): error is GrpcError {
 }
 
 // The channel's own failures (no server listening, name not resolving) as opposed to
-// an UNAVAILABLE the control plane answered with.
+// an UNAVAILABLE the service answered with.
 const NOT_CONNECTED = /No connection established|Name resolution failed|ECONNREFUSED|ENOTFOUND/;
 
 /** grpc-js's "No connection established. Last error: Error: connect ECONNREFUSED ..." → its cause. */
@@ -26,11 +27,12 @@ function connectionProblem(details: string): string {
 }
 
 /**
- * A failed control-plane call as the message the user sees: `<STATUS NAME>: <details>`
- * (exit 1), or, when nothing answered at the address, a message naming it and how to
- * start the platform (exit 3). Anything that is not a gRPC error is returned as is.
+ * A failed call to a Ballast service as the message the user sees: `<STATUS NAME>:
+ * <details>` (exit 1), or, when nothing answered at the address, a message naming it
+ * and how to start the platform (exit 3). Anything that is not a gRPC error is
+ * returned as is.
  */
-export function controlCallError(error: unknown, address: string): unknown {
+export function serviceCallError(error: unknown, target: ServiceTarget, address: string): unknown {
   if (!isGrpcError(error)) return error;
   const name = Status[error.code] ?? `status ${error.code}`;
   const details = error.details || '(no details)';
@@ -40,8 +42,8 @@ export function controlCallError(error: unknown, address: string): unknown {
       /waiting for (LB pick|name resolution)/i.test(details))
   ) {
     return new CliError(
-      `control plane unreachable at ${address} (${connectionProblem(details)}). Is it running? ` +
-        '`npm start` starts the platform; --control or BALLAST_CONTROL choose another address',
+      `${target.label} unreachable at ${address} (${connectionProblem(details)}). Is it running? ` +
+        `\`npm start\` starts the platform; ${target.flag} or ${target.envVar} choose another address`,
       { exitCode: EXIT.unreachable, cause: error },
     );
   }

@@ -2,15 +2,46 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CliError, UsageError } from '../command';
 
-/** Where the control plane's address came from, for messages. */
-export interface ControlEndpoint {
+/** A Ballast service the CLI calls over gRPC, and how the user names its address. */
+export interface ServiceTarget {
+  /** Its key in `endpoints.json`'s `services`. */
+  readonly service: string;
+  /** How messages name it. */
+  readonly label: string;
+  /** The option that gives its address, e.g. `--control`. */
+  readonly flag: string;
+  /** The environment variable that gives its address. */
+  readonly envVar: string;
+}
+
+export const CONTROL_PLANE: ServiceTarget = {
+  service: 'control-plane',
+  label: 'control plane',
+  flag: '--control',
+  envVar: 'BALLAST_CONTROL',
+};
+export const EXPERIMENT_ANALYTICS: ServiceTarget = {
+  service: 'experiment-analytics',
+  label: 'experiment-analytics',
+  flag: '--address',
+  envVar: 'BALLAST_EXPERIMENTS',
+};
+export const DRIFT_ANALYSIS: ServiceTarget = {
+  service: 'drift-analysis',
+  label: 'drift-analysis',
+  flag: '--address',
+  envVar: 'BALLAST_DRIFT',
+};
+
+/** A service's address and where it came from, for messages. */
+export interface Endpoint {
   address: string;
   source: string;
 }
 
 export interface EndpointSources {
-  /** `--control host:port`. */
-  flag?: string;
+  /** The value of the target's option, when given. */
+  flag?: string | undefined;
   env: NodeJS.ProcessEnv;
   /** Where to start looking for `.data/endpoints.json`. */
   cwd: string;
@@ -43,7 +74,7 @@ function findEndpointsFile(cwd: string, env: NodeJS.ProcessEnv): string | undefi
   }
 }
 
-function fromEndpointsFile(file: string): string | undefined {
+function fromEndpointsFile(file: string, service: string): string | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
@@ -51,28 +82,27 @@ function fromEndpointsFile(file: string): string | undefined {
     throw new CliError(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
   }
   const services = (parsed as { services?: Record<string, { grpc?: unknown }> }).services;
-  const grpc = services?.['control-plane']?.grpc;
+  const grpc = services?.[service]?.grpc;
   return typeof grpc === 'string' ? grpc : undefined;
 }
 
 /**
- * The control plane's address: `--control`, else `BALLAST_CONTROL`, else the
- * `services["control-plane"].grpc` of the nearest `.data/endpoints.json`.
+ * A service's address: the target's option, else its environment variable, else
+ * `services[<service>].grpc` of the endpoints file `npm start` writes.
  */
-export function resolveControlEndpoint(sources: EndpointSources): ControlEndpoint {
+export function resolveEndpoint(target: ServiceTarget, sources: EndpointSources): Endpoint {
   if (sources.flag !== undefined)
-    return { address: checkAddress(sources.flag, '--control'), source: '--control' };
-  const fromEnv = sources.env['BALLAST_CONTROL'];
-  if (fromEnv)
-    return { address: checkAddress(fromEnv, 'BALLAST_CONTROL'), source: 'BALLAST_CONTROL' };
+    return { address: checkAddress(sources.flag, target.flag), source: target.flag };
+  const fromEnv = sources.env[target.envVar];
+  if (fromEnv) return { address: checkAddress(fromEnv, target.envVar), source: target.envVar };
   const file = findEndpointsFile(sources.cwd, sources.env);
-  const fromFile = file && fromEndpointsFile(file);
+  const fromFile = file && fromEndpointsFile(file, target.service);
   if (file && fromFile) return { address: checkAddress(fromFile, file), source: file };
   const where = file
-    ? `${file} lists no control-plane service (is the platform still starting?)`
+    ? `${file} lists no ${target.service} service (is the platform still starting?)`
     : `no ${ENDPOINTS} found in ${path.resolve(sources.cwd)} or above`;
   throw new CliError(
-    `no control plane address: ${where}. Start the platform with \`npm start\` in the ` +
-      'repository, or pass --control host:port, or set BALLAST_CONTROL=host:port',
+    `no ${target.label} address: ${where}. Start the platform with \`npm start\` in the ` +
+      `repository, or pass ${target.flag} host:port, or set ${target.envVar}=host:port`,
   );
 }
