@@ -1,6 +1,7 @@
 import type { Command } from '../command';
 import { deploy } from './deploy';
 import { driftCompare } from './drift-compare';
+import { driftReport } from './drift-report';
 import { experimentPlan } from './experiment-plan';
 import { experimentReport } from './experiment-report';
 import { experimentPause, experimentResume, experimentStop } from './experiment-state';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly Command[] = [
   status,
   history,
   driftCompare,
+  driftReport,
   experimentPlan,
   experimentReport,
 ];

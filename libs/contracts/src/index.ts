@@ -222,3 +222,28 @@ export {
   VariantResultSchema,
   VariantSchema,
 } from './generated/ballast/experiments/v1/experiment_service_pb';
+
+// Drift reports (served by drift-analysis)
+export type {
+  DriftWindow,
+  FeatureHistogram,
+  GetDriftReportRequest,
+  GetDriftReportResponse,
+  ListMonitorsRequest,
+  ListMonitorsResponse,
+  MethodResult,
+  MonitorSummary,
+  StatusPoint,
+} from './generated/ballast/drift/v1/drift_service_pb';
+export {
+  DriftService,
+  DriftWindowSchema,
+  FeatureHistogramSchema,
+  GetDriftReportRequestSchema,
+  GetDriftReportResponseSchema,
+  ListMonitorsRequestSchema,
+  ListMonitorsResponseSchema,
+  MethodResultSchema,
+  MonitorSummarySchema,
+  StatusPointSchema,
+} from './generated/ballast/drift/v1/drift_service_pb';

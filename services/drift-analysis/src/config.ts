@@ -44,6 +44,9 @@ export const driftConfigSpec = {
   /** How often the scheduler looks for windows that are due. */
   DRIFT_TICK_MS: int({ default: 15_000, min: 100, max: 3_600_000 }),
   DRIFT_METRICS_PORT: port({ default: 9466, allowEphemeral: true }),
+  DRIFT_GRPC_HOST: str({ default: '0.0.0.0' }),
+  /** DriftService (proto/ballast/drift/v1); 0 picks a free port (tests). */
+  DRIFT_GRPC_PORT: port({ default: 8030, allowEphemeral: true }),
   LOG_LEVEL: oneOf(['debug', 'info', 'warn', 'error'] as const, { default: 'info' }),
 };
 

@@ -1,4 +1,4 @@
-import { createClickHouse, ident, migrate, sql } from '@ballast/clickhouse';
+import { TABLES, createClickHouse, ident, migrate, sql } from '@ballast/clickhouse';
 import { EventProducer, createKafka } from '@ballast/kafka';
 import { FileSystemArtifactStore } from '@ballast/model-store';
 import {
@@ -7,16 +7,22 @@ import {
   type Logger,
   type MetricsServer,
 } from '@ballast/telemetry';
+import { DriftService } from '@ballast/contracts';
+import { addService } from '@ballast/grpc';
 import type { ClickHouseClient } from '@clickhouse/client';
+import { Server, ServerCredentials } from '@grpc/grpc-js';
 import type { DriftConfig } from './config';
 import { checkAgainstManifest, type MonitorDefinition } from './domain/monitor';
 import { MonitorRunner } from './domain/monitor-runner';
 import { buildReferences } from './domain/reference';
 import { dueWindows } from './domain/schedule';
 import { DriftMetrics } from './metrics';
-import { ClickHouseResultSink, DRIFT_RESULTS_TABLE } from './queries/drift-results';
+import { ClickHouseResultReader, ClickHouseResultSink } from './queries/drift-results';
 import { ClickHouseWindowSource } from './queries/window-collector';
+import { DriftReports } from './reports/drift-reports';
 import { AlertPublisher } from './transport/alert-publisher';
+import { driftHandlers } from './transport/drift-handlers';
+import { toGrpcStatus } from './transport/status';
 
 /** Thrown at start when a monitor's model version or profile cannot be used. */
 export class MonitorSetupError extends Error {
@@ -26,7 +32,7 @@ export class MonitorSetupError extends Error {
 /**
  * The drift analysis process: one ClickHouse client, the artifact store (reference
  * profiles), one runner per monitor, a timer that analyses each window once it is
- * due, an alert producer and /metrics.
+ * due, an alert producer, the report API (DriftService) and /metrics.
  */
 export class DriftAnalysisServer {
   private readonly clickhouse: ClickHouseClient;
@@ -34,6 +40,8 @@ export class DriftAnalysisServer {
   private readonly metrics = new DriftMetrics(this.registry);
   private readonly producer: EventProducer | undefined;
   private readonly runners: MonitorRunner[] = [];
+  private readonly sources = new Map<string, ClickHouseWindowSource>();
+  private readonly grpc = new Server();
   private readonly lastDone = new Map<string, number>();
   private metricsServer: MetricsServer | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -66,6 +74,26 @@ export class DriftAnalysisServer {
     return this.metricsServer?.port;
   }
 
+  private reports(): DriftReports {
+    return new DriftReports({
+      monitors: this.runners.map((runner) => ({
+        monitor: runner.monitor,
+        references: runner.references,
+        status: () => runner.status(),
+        lastWindowStart: () => {
+          const last = this.lastDone.get(runner.monitor.name);
+          return last === undefined ? undefined : new Date(last);
+        },
+      })),
+      results: new ClickHouseResultReader(this.clickhouse),
+      histograms: {
+        features: async (monitor, window) =>
+          (await (this.sources.get(monitor.name) as ClickHouseWindowSource).collect(window)).stats
+            .features,
+      },
+    });
+  }
+
   async start(): Promise<void> {
     this.metricsServer = await startMetricsServer({
       registry: this.registry,
@@ -82,17 +110,19 @@ export class DriftAnalysisServer {
     });
     for (const monitor of this.config.DRIFT_MONITORS) {
       const references = await this.references(store, monitor);
+      const source = new ClickHouseWindowSource({
+        clickhouse: this.clickhouse,
+        monitor,
+        references,
+        rawMaxRows: this.config.DRIFT_RAW_MAX_ROWS,
+        volumeHistoryWindows: this.config.DRIFT_VOLUME_HISTORY_WINDOWS,
+      });
+      this.sources.set(monitor.name, source);
       this.runners.push(
         new MonitorRunner({
           monitor,
           references,
-          source: new ClickHouseWindowSource({
-            clickhouse: this.clickhouse,
-            monitor,
-            references,
-            rawMaxRows: this.config.DRIFT_RAW_MAX_ROWS,
-            volumeHistoryWindows: this.config.DRIFT_VOLUME_HISTORY_WINDOWS,
-          }),
+          source,
           results: new ClickHouseResultSink(this.clickhouse),
           alerts,
           observer: this.metrics,
@@ -101,9 +131,21 @@ export class DriftAnalysisServer {
       const last = await this.lastAnalysed(monitor);
       if (last !== undefined) this.lastDone.set(monitor.name, last);
     }
+    addService(this.grpc, DriftService, driftHandlers({ reports: this.reports() }), {
+      logger: this.logger,
+      mapError: toGrpcStatus,
+    });
+    const grpcPort = await new Promise<number>((resolve, reject) =>
+      this.grpc.bindAsync(
+        `${this.config.DRIFT_GRPC_HOST}:${this.config.DRIFT_GRPC_PORT}`,
+        ServerCredentials.createInsecure(),
+        (error, port) => (error ? reject(error) : resolve(port)),
+      ),
+    );
     this.ready = true;
     this.logger.info('drift analysis ready', {
       monitors: this.runners.map((r) => r.monitor.name),
+      grpcPort,
       metricsPort: this.metricsServer.port,
     });
     this.schedule(0);
@@ -111,6 +153,7 @@ export class DriftAnalysisServer {
 
   async stop(): Promise<void> {
     this.ready = false;
+    await new Promise<void>((resolve) => this.grpc.tryShutdown(() => resolve()));
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.ticking;
@@ -136,7 +179,7 @@ export class DriftAnalysisServer {
   /** Resumes after a restart where the results end, so no window is analysed twice. */
   private async lastAnalysed(monitor: MonitorDefinition): Promise<number | undefined> {
     const q = sql`SELECT toUInt32(max(window_start)) AS last, count() AS n
-      FROM ${ident(DRIFT_RESULTS_TABLE)}
+      FROM ${ident(TABLES.driftResults)}
       WHERE model = ${monitor.model} AND monitor = ${monitor.name}`;
     const rows = await (
       await this.clickhouse.query({ query: q.text, format: 'JSONEachRow' })

@@ -20,7 +20,7 @@ import path from 'node:path';
 import { checkAgainstManifest, parseMonitors } from '../src/domain/monitor';
 import { MonitorRunner, type DriftAlertEvent } from '../src/domain/monitor-runner';
 import { buildReferences, type NumericReference } from '../src/domain/reference';
-import { ClickHouseResultSink, DRIFT_RESULTS_TABLE } from '../src/queries/drift-results';
+import { ClickHouseResultSink } from '../src/queries/drift-results';
 import { queryNumericStats } from '../src/queries/numeric-stats';
 import { ClickHouseWindowSource } from '../src/queries/window-collector';
 
@@ -137,7 +137,7 @@ describe('drift analysis on ClickHouse', () => {
 
     const stored = await (
       await clickhouse.query({
-        query: `SELECT feature, method, status, value FROM ${DRIFT_RESULTS_TABLE} FINAL
+        query: `SELECT feature, method, status, value FROM ${TABLES.driftResults} FINAL
                 WHERE model = '${model}' AND window_start = toDateTime(${(base + 21 * H) / 1000}) AND status = 'drift'`,
         format: 'JSONEachRow',
       })
@@ -159,7 +159,7 @@ describe('drift analysis on ClickHouse', () => {
     const { references, runner: r } = await runner(alerts);
     const ref = references[0] as NumericReference;
     const selector = { model, windowStart: new Date(start), windowEnd: new Date(start + H) };
-    const stats = (await queryNumericStats(clickhouse, selector, [ref])).get(ref.name)!;
+    const stats = (await queryNumericStats(clickhouse, selector, [ref])).features.get(ref.name)!;
     const column = raw.map((row) => row[0] as number);
     const finite = column.filter(Number.isFinite);
     expect(stats).toMatchObject({
@@ -198,6 +198,46 @@ describe('drift analysis on ClickHouse', () => {
       value: 6 / 300,
       status: 'warning',
     });
+  });
+
+  it('a duplicate pending a merge, or an event with its features in another order, takes the general query with the same counts', async () => {
+    const start = base - 8 * H;
+    await insert(start, 200, () => referenceRow(0));
+    const { references } = await runner([]);
+    const refs = references.filter((r): r is NumericReference => r.type === 'numeric');
+    const selector = { model, windowStart: new Date(start), windowEnd: new Date(start + H) };
+    const fast = await queryNumericStats(clickhouse, selector, refs);
+    const window = `model = '${model}' AND event_time >= toDateTime(${start / 1000}) AND event_time < toDateTime(${(start + H) / 1000})`;
+    await clickhouse.command({
+      query: `INSERT INTO ${TABLES.predictionEvents} SELECT * FROM ${TABLES.predictionEvents} WHERE ${window} LIMIT 1`,
+    });
+    const deduplicated = await queryNumericStats(clickhouse, selector, refs);
+    expect(deduplicated.events).toBe(200);
+    for (const ref of refs) {
+      // Counts equal; moments up to the order of summation.
+      const { mean, variance, ...counts } = deduplicated.features.get(ref.name)!;
+      const {
+        mean: fastMean,
+        variance: fastVariance,
+        ...fastCounts
+      } = fast.features.get(ref.name)!;
+      expect(counts).toEqual(fastCounts);
+      expect(Math.abs(mean - fastMean)).toBeLessThan(1e-9 * Math.max(1, Math.abs(mean)));
+      expect(Math.abs(variance - fastVariance)).toBeLessThan(1e-9 * Math.max(1, variance));
+    }
+
+    await clickhouse.command({
+      query: `INSERT INTO ${TABLES.predictionEvents} (event_id, event_time, model, model_version, role, numeric_names, numeric_values)
+        SELECT concat(event_id, '-reversed'), event_time, model, model_version, role, arrayReverse(numeric_names), arrayReverse(numeric_values)
+        FROM ${TABLES.predictionEvents} WHERE ${window} LIMIT 1`,
+    });
+    const mixed = await queryNumericStats(clickhouse, selector, refs);
+    expect(mixed.events).toBe(201);
+    for (const ref of refs) {
+      const [before, after] = [fast.features.get(ref.name)!, mixed.features.get(ref.name)!];
+      expect(after.rows).toBe(before.rows + 1);
+      expect(after.fineCounts.reduce((a, b) => a + b, 0)).toBe(before.finite + 1);
+    }
   });
 
   it('an empty window is insufficient data, not a crash', async () => {

@@ -94,6 +94,10 @@ export class MonitorRunner {
     return this.options.monitor;
   }
 
+  get references(): readonly FeatureReference[] {
+    return this.options.references;
+  }
+
   /** The model's status now: the worst of its subjects. */
   status(): Severity {
     return this.tracker.overall();

@@ -2,13 +2,12 @@
  * Writes a window's results to `drift_results` (migration 0002, documented in the
  * README): one row per feature and method, NaN value for insufficient data.
  */
-import { eventTime } from '@ballast/clickhouse';
+import { TABLES, eventTime, ident, sql } from '@ballast/clickhouse';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { ResultSink } from '../domain/monitor-runner';
 import type { MonitorDefinition } from '../domain/monitor';
 import type { WindowAnalysis } from '../domain/window-analysis';
-
-export const DRIFT_RESULTS_TABLE = 'drift_results';
+import type { StoredResult } from '../reports/drift-reports';
 
 export interface DriftResultRow {
   window_start: string;
@@ -52,9 +51,47 @@ export class ClickHouseResultSink implements ResultSink {
 
   async write(monitor: MonitorDefinition, analysis: WindowAnalysis): Promise<void> {
     await this.clickhouse.insert({
-      table: DRIFT_RESULTS_TABLE,
+      table: TABLES.driftResults,
       values: driftResultRows(monitor, analysis, new Date()),
       format: 'JSONEachRow',
     });
+  }
+}
+
+/** Reads the stored results of a model's windows starting in [from, to), oldest first. */
+export class ClickHouseResultReader {
+  constructor(private readonly clickhouse: ClickHouseClient) {}
+
+  async read(model: string, from: Date, to: Date): Promise<StoredResult[]> {
+    const q = sql`SELECT monitor, toUInt32(window_start) AS start, toUInt32(window_end) AS end,
+        feature, method, value, threshold, status, sample_size
+      FROM ${ident(TABLES.driftResults)} FINAL
+      WHERE model = ${model} AND window_start >= ${from} AND window_start < ${to}
+      ORDER BY monitor, window_start, feature, method`;
+    const rows = await (
+      await this.clickhouse.query({ query: q.text, format: 'JSONEachRow' })
+    ).json<{
+      monitor: string;
+      start: number | string;
+      end: number | string;
+      feature: string;
+      method: string;
+      value: number | null;
+      threshold: number;
+      status: StoredResult['status'];
+      sample_size: string;
+    }>();
+    return rows.map((r) => ({
+      monitor: r.monitor,
+      windowStart: new Date(Number(r.start) * 1000),
+      windowEnd: new Date(Number(r.end) * 1000),
+      feature: r.feature,
+      method: r.method,
+      // JSON carries nan as null.
+      value: r.value ?? NaN,
+      threshold: r.threshold,
+      status: r.status,
+      sampleSize: Number(r.sample_size),
+    }));
   }
 }

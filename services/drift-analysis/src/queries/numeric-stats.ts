@@ -1,102 +1,189 @@
 /**
  * Per numeric feature of one window, everything the drift statistics need, computed
- * in ClickHouse in one pass: counts of missing (NaN), infinite and finite values,
+ * in ClickHouse: counts of missing (NaN), infinite and finite values,
  * min/max/mean/variance of the finite ones, values outside the reference range, and
  * the histogram over the reference's fine edges.
  *
- * Each feature's edges and range travel as constant arrays indexed by the feature's
- * position (`indexOf`); the bin of x is `arrayCount(e -> e <= x, edges)` (the number
- * of edges at or below x, as libs/stats bins it) and `sumMap` adds up the bins.
- * All of it exists on 18.16.
+ * Usually by the fast path (layout-stats.ts: every event with the same names, no
+ * duplicate pending a merge). Otherwise by the general query below, in one pass:
+ * each feature read at its position in the event's own `numeric_names` (`indexOf`),
+ * with its own aggregates and bin lookup (bin-lookup.ts), through FINAL when a
+ * duplicate is pending. Exact both ways, the general one slower (about 130 s over
+ * 10M events × 20 features, against 25 s for ARRAY JOIN and GROUP BY name before
+ * any histogram). All of it exists on 18.16.
  */
-import { sql, type Sql } from '@ballast/clickhouse';
+import { ident, join, sql, type Sql } from '@ballast/clickhouse';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { NumericReference } from '../domain/reference';
 import type { NumericWindowStats } from '../domain/window-stats';
+import { binExpression, binLookup } from './bin-lookup';
+import {
+  centres,
+  histogramQuery,
+  layoutPlan,
+  momentsQuery,
+  type LayoutPlan,
+  type MomentsRow,
+} from './layout-stats';
 import { windowSource, type WindowSelector } from './window-filter';
 
+/** One feature's aggregates, as a tuple: see {@link Row}. */
+type FeatureRow = [
+  rows: string,
+  missing: string,
+  infinite: string,
+  min: number | null,
+  max: number | null,
+  mean: number | null,
+  variance: number | null,
+  belowMin: string,
+  aboveMax: string,
+  bins: [number[], (string | number)[]],
+];
+
 interface Row {
-  name: string;
-  rows: string;
-  missing: string;
-  infinite: string;
-  min: number | null;
-  max: number | null;
-  mean: number | null;
-  variance: number | null;
-  below_min: string;
-  above_max: string;
-  bins: [number[], (string | number)[]];
+  events: string;
+  features: FeatureRow[];
 }
 
-export function numericStatsQuery(w: WindowSelector, refs: readonly NumericReference[]): Sql {
-  const names = refs.map((r) => r.name);
-  const edges = refs.map((r) => [...r.fineEdges]);
-  const mins = refs.map((r) => r.min);
-  const maxs = refs.map((r) => r.max);
-  return sql`SELECT
-    name,
-    count() AS rows,
-    countIf(isNaN(value)) AS missing,
-    countIf(isInfinite(value)) AS infinite,
-    minIf(value, isFinite(value)) AS min,
-    maxIf(value, isFinite(value)) AS max,
-    avgIf(value, isFinite(value)) AS mean,
-    varSampIf(value, isFinite(value)) AS variance,
-    countIf(isFinite(value) AND value < arrayElement(${mins}, idx)) AS below_min,
-    countIf(isFinite(value) AND value > arrayElement(${maxs}, idx)) AS above_max,
-    sumMapIf([toUInt32(arrayCount(e -> e <= value, arrayElement(${edges}, idx)))], [toUInt64(1)], isFinite(value)) AS bins
+function featureAggregates(ref: NumericReference, i: number): Sql {
+  const [pos, v] = [ident(`p${i}`), ident(`v${i}`)];
+  const present = sql`${pos} > 0`;
+  const finite = sql`${present} AND isFinite(${v})`;
+  const bin = binExpression(binLookup(ref.fineEdges), sql`if(isFinite(${v}), ${v}, 0)`, `b${i}`);
+  return sql`(countIf(${present}), countIf(${present} AND isNaN(${v})),
+    countIf(${present} AND isInfinite(${v})),
+    minIf(${v}, ${finite}), maxIf(${v}, ${finite}), avgIf(${v}, ${finite}), varSampIf(${v}, ${finite}),
+    countIf(${finite} AND ${v} < ${ref.min}), countIf(${finite} AND ${v} > ${ref.max}),
+    sumMapIf([toUInt32(${bin})], [toUInt64(1)], ${finite}))`;
+}
+
+/** The window's numeric aggregates, by the general way; `final` when a duplicate is pending a merge. */
+export function numericStatsQuery(
+  w: WindowSelector,
+  refs: readonly NumericReference[],
+  options: { final: boolean },
+): Sql {
+  const columns = refs.map((r, i) => {
+    const [pos, v] = [ident(`p${i}`), ident(`v${i}`)];
+    return sql`indexOf(numeric_names, ${r.name}) AS ${pos}, if(${pos} > 0, numeric_values[${pos}], nan) AS ${v}`;
+  });
+  return sql`SELECT count() AS events,
+    [${join(refs.map(featureAggregates))}] AS features
   FROM
   (
-    SELECT name, value, indexOf(${names}, name) AS idx
-    FROM ${windowSource(w, sql`ARRAY JOIN numeric_names AS name, numeric_values AS value`)}
-  )
-  WHERE idx > 0
-  GROUP BY name`;
+    SELECT ${join(columns)}
+    FROM ${windowSource(w, sql``, options)}
+  )`;
 }
 
 function finiteOr(value: number | null, fallback: number): number {
   return value === null || !Number.isFinite(value) ? fallback : value;
 }
 
-/** Runs {@link numericStatsQuery}; features no event carried are absent from the map. */
-export async function queryNumericStats(
-  clickhouse: ClickHouseClient,
-  w: WindowSelector,
-  refs: readonly NumericReference[],
-): Promise<Map<string, NumericWindowStats>> {
+function featureStats(ref: NumericReference, row: FeatureRow): NumericWindowStats {
+  const [rowsText, missingText, infiniteText, min, max, mean, variance, below, above, bins] = row;
+  const fineCounts = new Array<number>(ref.fineEdges.length + 1).fill(0);
+  const [binIds, counts] = bins;
+  binIds.forEach((bin, i) => (fineCounts[bin] = Number(counts[i])));
+  const [rows, missing, infinite] = [rowsText, missingText, infiniteText].map(Number) as [
+    number,
+    number,
+    number,
+  ];
+  const finite = rows - missing - infinite;
+  return {
+    type: 'numeric',
+    rows,
+    missing,
+    infinite,
+    finite,
+    min: finiteOr(min, NaN),
+    max: finiteOr(max, NaN),
+    mean: finiteOr(mean, NaN),
+    variance: finite >= 2 ? finiteOr(variance, 0) : 0,
+    belowMin: Number(below),
+    aboveMax: Number(above),
+    fineCounts,
+  };
+}
+
+function fromLayout(
+  plan: LayoutPlan,
+  moments: MomentsRow,
+  histogram: readonly { key: number | string; n: string }[],
+): Map<string, NumericWindowStats> {
+  const rows = Number(moments.events);
+  const counts = new Map(histogram.map((h) => [Number(h.key), Number(h.n)]));
+  const centre = centres(plan);
   const out = new Map<string, NumericWindowStats>();
-  if (refs.length === 0) return out;
-  const result = await clickhouse.query({
-    query: numericStatsQuery(w, refs).text,
-    format: 'JSONEachRow',
-  });
-  const byName = new Map(refs.map((r) => [r.name, r]));
-  for (const row of await result.json<Row>()) {
-    const ref = byName.get(row.name) as NumericReference;
-    const fineCounts = new Array<number>(ref.fineEdges.length + 1).fill(0);
-    const [bins, counts] = row.bins;
-    bins.forEach((bin, i) => (fineCounts[bin] = Number(counts[i])));
-    const [rows, missing, infinite] = [row.rows, row.missing, row.infinite].map(Number) as [
-      number,
-      number,
-      number,
-    ];
+  plan.refs.forEach((ref, p) => {
+    if (!ref) return;
+    const missing = Number(moments.missing[p]);
+    const infinite = Number(moments.infinite[p]);
     const finite = rows - missing - infinite;
-    out.set(row.name, {
+    const sum = moments.sum[p] as number;
+    const mean = (centre[p] as number) + sum / finite;
+    const variance =
+      finite >= 2
+        ? Math.max(0, ((moments.sum_squares[p] as number) - (sum * sum) / finite) / (finite - 1))
+        : 0;
+    out.set(ref.name, {
       type: 'numeric',
       rows,
       missing,
       infinite,
       finite,
-      min: finiteOr(row.min, NaN),
-      max: finiteOr(row.max, NaN),
-      mean: finiteOr(row.mean, NaN),
-      variance: finite >= 2 ? finiteOr(row.variance, 0) : 0,
-      belowMin: Number(row.below_min),
-      aboveMax: Number(row.above_max),
-      fineCounts,
+      min: finite > 0 ? (moments.min[p] as number) : NaN,
+      max: finite > 0 ? (moments.max[p] as number) : NaN,
+      mean: finite > 0 ? mean : NaN,
+      variance,
+      belowMin: Number(moments.below_min[p]),
+      aboveMax: Number(moments.above_max[p]),
+      fineCounts: Array.from(
+        { length: ref.fineEdges.length + 1 },
+        (_, bin) => counts.get(p * plan.stride + bin) ?? 0,
+      ),
     });
-  }
+  });
   return out;
+}
+
+async function rows<T>(clickhouse: ClickHouseClient, query: Sql): Promise<T[]> {
+  return (await clickhouse.query({ query: query.text, format: 'JSONEachRow' })).json<T>();
+}
+
+/**
+ * The window's event count (each event once) and its numeric features; a feature no
+ * event carried is absent from the map. The fast path when the window allows it,
+ * else the general query (with FINAL only when a duplicate is pending a merge).
+ */
+export async function queryNumericStats(
+  clickhouse: ClickHouseClient,
+  w: WindowSelector,
+  refs: readonly NumericReference[],
+): Promise<{ events: number; features: Map<string, NumericWindowStats> }> {
+  const first = await rows<{ numeric_names: string[] }>(
+    clickhouse,
+    sql`SELECT numeric_names FROM ${windowSource(w, sql``, { final: false })} LIMIT 1`,
+  );
+  if (first.length === 0) return { events: 0, features: new Map() };
+  const plan = layoutPlan(first[0]?.numeric_names ?? [], refs);
+  const [[moments], histogram] = await Promise.all([
+    rows<MomentsRow>(clickhouse, momentsQuery(w, plan)),
+    rows<{ key: number | string; n: string }>(clickhouse, histogramQuery(w, plan)),
+  ]);
+  const m = moments as MomentsRow;
+  const duplicates = m.events !== m.distinct;
+  if (!duplicates && Number(m.other_layouts) === 0) {
+    return { events: Number(m.events), features: fromLayout(plan, m, histogram) };
+  }
+  // A hash collision also lands here: it costs the slow path, never a wrong count.
+  const [row] = await rows<Row>(clickhouse, numericStatsQuery(w, refs, { final: duplicates }));
+  const features = new Map<string, NumericWindowStats>();
+  refs.forEach((ref, i) => {
+    const stats = featureStats(ref, (row as Row).features[i] as FeatureRow);
+    if (stats.rows > 0) features.set(ref.name, stats);
+  });
+  return { events: Number((row as Row).events), features };
 }

@@ -48,7 +48,12 @@ export class ClickHouseWindowSource implements WindowSource {
       window.start.getTime() - this.options.volumeHistoryWindows * monitor.windowSeconds * 1000,
     );
     const [volumes, numeric, categorical] = await Promise.all([
-      queryVolumes(clickhouse, { ...selector, windowStart: historyStart }, monitor.windowSeconds),
+      // Earlier windows only: the current one's count comes deduplicated with the numeric stats.
+      queryVolumes(
+        clickhouse,
+        { ...selector, windowStart: historyStart, windowEnd: window.start },
+        monitor.windowSeconds,
+      ),
       queryNumericStats(clickhouse, selector, this.numeric),
       queryCategoricalCounts(
         clickhouse,
@@ -56,7 +61,7 @@ export class ClickHouseWindowSource implements WindowSource {
         this.categorical.map((r) => r.name),
       ),
     ]);
-    const small = [...numeric].filter(
+    const small = [...numeric.features].filter(
       ([, s]) => s.finite > 0 && s.finite <= this.options.rawMaxRows,
     );
     const raw = await queryRawValues(
@@ -65,17 +70,16 @@ export class ClickHouseWindowSource implements WindowSource {
       small.map(([name]) => name),
     );
     const features = new Map<string, FeatureWindowStats>(categorical);
-    for (const [name, s] of numeric) {
+    for (const [name, s] of numeric.features) {
       const values = raw.get(name);
       features.set(name, values ? { ...s, values } : s);
     }
-    const currentKey = window.start.getTime() / 1000;
-    const recentVolumes = [...volumes].filter(([start]) => start !== currentKey).map(([, n]) => n);
+    const recentVolumes = [...volumes.values()];
     return {
       stats: {
         windowStart: window.start,
         windowEnd: window.end,
-        rows: volumes.get(currentKey) ?? 0,
+        rows: numeric.events,
         features,
       },
       recentVolumes,
