@@ -6,6 +6,9 @@
  *   npx nx run experiment-analytics:build && \
  *   node services/experiment-analytics/dist/bench.js   # CLICKHOUSE_URL, BENCH_PREDICTIONS, BENCH_OUTCOMES, BENCH_UNITS
  *
+ * BENCH_DATABASE=name keeps the seeded data in that database for the next run, which
+ * then skips seeding (when changing queries, not sizes).
+ *
  * Prints the seeding time, each analysis time (three runs: the first reads cold data),
  * then each of the analysis's two queries alone (they run in parallel in an analysis).
  */
@@ -24,7 +27,7 @@ async function main(): Promise<void> {
   const units = env('BENCH_UNITS', 1_000_000);
   const options = {
     url: process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:18123',
-    database: `ballast_bench_ea_${process.pid}`,
+    database: process.env.BENCH_DATABASE ?? `ballast_bench_ea_${process.pid}`,
     requestTimeoutMs: 600_000,
   };
   await ensureDatabase(options);
@@ -59,8 +62,14 @@ async function main(): Promise<void> {
     // Units hash into variants by parity; requests spread over 13 days; outcomes follow
     // a request of the same unit by up to 12 hours.
     const seeding = performance.now();
-    await clickhouse.command({
-      query: sql`INSERT INTO ${ident(TABLES.predictionEvents)}
+    const seededBefore = await clickhouse.query({
+      query: sql`SELECT count() AS n FROM ${ident(TABLES.predictionEvents)}`.text,
+      format: 'JSONEachRow',
+    });
+    const existing = Number((await seededBefore.json<{ n: string }>())[0]?.n ?? 0);
+    if (existing === 0) {
+      await clickhouse.command({
+        query: sql`INSERT INTO ${ident(TABLES.predictionEvents)}
         (event_id, event_time, event_time_ms, model, model_version, deployment, variant, experiment_id,
          unit_id, request_id, role, output_names, output_values, latency_ms)
         SELECT toString(number), toDateTime(${t0} + intDiv(number * 1123, 1000) % (13 * 86400), 'UTC'),
@@ -68,19 +77,20 @@ async function main(): Promise<void> {
           toString(number % ${units}), toString(number), 'primary', ['probabilities'], [[0.3, 0.7]],
           2 + (number % 97) / 10
         FROM numbers(${predictions})`.text,
-    });
-    await clickhouse.command({
-      query: sql`INSERT INTO ${ident(TABLES.outcomeEvents)}
+      });
+      await clickhouse.command({
+        query: sql`INSERT INTO ${ident(TABLES.outcomeEvents)}
         (event_id, event_time, event_time_ms, model, model_version, deployment, request_id, unit_id, metric, value)
         SELECT concat('o', toString(number)),
           toDateTime(${t0} + intDiv(number * 1123, 1000) % (13 * 86400) + number % 43200, 'UTC'),
           0, ${def.model}, '', '', '', toString(number % ${units}),
           if(number % 2 = 0, 'converted', 'revenue'), if(number % 2 = 0, 1, number % 50)
         FROM numbers(${outcomes})`.text,
-    });
+      });
+    }
     const seeded = performance.now() - seeding;
     console.log(
-      `seeded ${predictions} predictions, ${outcomes} outcomes, ${units} units in ${(seeded / 1000).toFixed(1)} s`,
+      `${existing === 0 ? 'seeded' : 'reused'} ${predictions} predictions, ${outcomes} outcomes, ${units} units in ${(seeded / 1000).toFixed(1)} s`,
     );
     for (let run = 1; run <= 3; run += 1) {
       const began = performance.now();
@@ -101,7 +111,10 @@ async function main(): Promise<void> {
       console.log(`${what} alone: ${((performance.now() - began) / 1000).toFixed(2)} s`);
     }
   } finally {
-    await clickhouse.command({ query: `DROP DATABASE IF EXISTS ${ident(options.database).text}` });
+    if (!process.env.BENCH_DATABASE)
+      await clickhouse.command({
+        query: `DROP DATABASE IF EXISTS ${ident(options.database).text}`,
+      });
     await clickhouse.close();
   }
 }

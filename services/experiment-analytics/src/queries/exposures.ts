@@ -29,20 +29,39 @@ export function experimentPredictionsFilter(def: ExperimentDefinition): Sql {
 }
 
 /**
- * Per unit: unit_id, arm (its variant; the smallest name when several), in_several
- * (1 when seen in more than one variant), exposed_ms (first exposure).
+ * A unit's key in the per-unit GROUP BYs and the join: the 64-bit cityHash64 of its
+ * id, about 1.6x faster to group and join on than the string. Two distinct units
+ * share a key with probability about n² / 2⁶⁵ (n = 1M units: 3·10⁻⁸; 100M: 3·10⁻⁴),
+ * and would then count as one unit.
+ */
+export const UNIT_KEY = new Sql('cityHash64(unit_id)');
+
+/**
+ * Per unit: unit (UNIT_KEY), arm (its variant; the first of the definition's when
+ * several), in_several (1 when seen in more than one variant), exposed_ms (first
+ * exposure).
  *
  * No deduplication (FINAL would merge every part of the range in one stream, ~70 % of
  * this query's time at 10M rows): a redelivered event is the same row again, and min
  * and max are the same over a row seen twice.
  */
 export function unitExposuresSql(def: ExperimentDefinition): Sql {
+  // Variants by position: min and max of a small integer, not of a string.
+  const variants = def.variants.map((v) => v.name);
+  const position = sql`indexOf(${variants}, variant)`;
   return sql`SELECT
-      unit_id,
-      min(variant) AS arm,
-      min(variant) != max(variant) AS in_several,
-      min(${EVENT_MS}) AS exposed_ms
-    FROM ${PREDICTION_EVENTS}
-    WHERE ${experimentPredictionsFilter(def)}
-    GROUP BY unit_id`;
+      unit,
+      arrayElement(${variants}, first_position) AS arm,
+      in_several,
+      exposed_ms
+    FROM (
+      SELECT
+        ${UNIT_KEY} AS unit,
+        min(${position}) AS first_position,
+        first_position != max(${position}) AS in_several,
+        min(${EVENT_MS}) AS exposed_ms
+      FROM ${PREDICTION_EVENTS}
+      WHERE ${experimentPredictionsFilter(def)}
+      GROUP BY unit
+    )`;
 }
