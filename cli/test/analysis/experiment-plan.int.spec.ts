@@ -89,6 +89,25 @@ describe('experiment plan', () => {
     expect(meanPlan).toMatchObject({ per_arm: mean.control, total: 3 * mean.control });
   });
 
+  it('inverts: the MDE of the units --mde needs is --mde', async () => {
+    const expected = proportions[0]!;
+    const plan = await planJson('--baseline', '0.1', '--units-per-arm', String(expected.control));
+    expect(plan).toMatchObject({
+      solve_for: 'mde',
+      per_arm: expected.control,
+      total: 2 * expected.control,
+      traffic: null,
+    });
+    expect(plan['absolute_mde']).toBeCloseTo(0.02, 4);
+    const days = await planJson('--baseline', '0.1', '--days', '8', '--daily-units', '1000');
+    expect(days).toMatchObject({ per_arm: 4000, days: 8, daily_units: 1000 });
+    const text = await ballast(['experiment', 'plan', '--std', '5', '--units-per-arm', '500']);
+    // statsmodels: tt_ind_solve_power(nobs1=500, alpha=0.05, power=0.8) = 0.17736 → 0.8868
+    expect(text.stdout).toMatch(
+      /^detectable effect +0\.8868 absolute \(0\.1774 standard deviations\)$/m,
+    );
+  });
+
   it.each([
     [['--baseline', '1.2', '--mde', '0.02'], /--baseline: must be in \(0, 1\)/],
     [['--baseline', '0.1', '--mde', '0'], /--mde: must be > 0/],
@@ -98,8 +117,22 @@ describe('experiment plan', () => {
     [['--baseline', '0.1', '--mde', '0.02', '--variants', '1'], /--variants: /],
     [['--std', '0', '--mde', '1'], /--std: must be > 0/],
     [['--mde', '0.02'], /--baseline is required/],
-    [['--baseline', '0.1'], /--mde is required/],
+    [['--baseline', '0.1'], /one of --mde .*, --units-per-arm or --days .* is required/],
     [['--baseline', 'ten', '--mde', '0.02'], /--baseline must be a number/],
+    [
+      ['--baseline', '0.1', '--mde', '0.02', '--units-per-arm', '100'],
+      /--mde and --units-per-arm cannot be used together/,
+    ],
+    [['--baseline', '0.1', '--units-per-arm', '9', '--days', '3'], /cannot be used together/],
+    [['--baseline', '0.1', '--units-per-arm', '1.5'], /--units-per-arm must be a whole number/],
+    [['--baseline', '0.1', '--units-per-arm', '100', '--relative'], /--relative applies to --mde/],
+    [['--baseline', '0.1', '--days', '14'], /--days needs the daily units/],
+    [
+      ['--baseline', '0.1', '--days', '14', '--daily-units', '9', '--model', 'm'],
+      /--daily-units and --model cannot be used together/,
+    ],
+    [['--baseline', '0.1', '--mde', '0.02', '--lookback-days', '7'], /--lookback-days applies/],
+    [['--baseline', '0.1', '--mde', '0.02', '--model', 'm', '--lookback-days', '0'], /at least 1/],
   ])('rejects %j naming the flag, exit 2', async (args, message) => {
     const result = await ballast(['experiment', 'plan', ...args]);
     expect(result.code).toBe(2);

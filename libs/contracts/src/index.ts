@@ -186,7 +186,7 @@ export {
   RecordOutcomesResponseSchema,
 } from './generated/ballast/outcomes/v1/outcome_service_pb';
 
-// Experiment reports (served by experiment-analytics)
+// Experiment reports and traffic rates (served by experiment-analytics)
 export type {
   Comparison,
   Decision,
@@ -194,6 +194,8 @@ export type {
   ExperimentSummary,
   GetExperimentReportRequest,
   GetExperimentReportResponse,
+  GetTrafficRateRequest,
+  GetTrafficRateResponse,
   GuardrailCheck,
   Interval,
   ListExperimentsRequest,
@@ -212,6 +214,8 @@ export {
   ExperimentSummarySchema,
   GetExperimentReportRequestSchema,
   GetExperimentReportResponseSchema,
+  GetTrafficRateRequestSchema,
+  GetTrafficRateResponseSchema,
   GuardrailCheckSchema,
   IntervalSchema,
   ListExperimentsRequestSchema,

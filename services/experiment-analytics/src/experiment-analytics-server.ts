@@ -18,12 +18,14 @@ import { AnalysisScheduler } from './analysis-scheduler';
 import type { ExperimentAnalyticsConfig } from './config';
 import { loadExperimentsFile } from './domain/experiments-file';
 import { AnalyticsMetrics } from './metrics';
+import { loadTrafficCounts } from './queries/traffic-rate';
 import { ExperimentReports } from './reports/experiment-reports';
+import { TrafficRates } from './reports/traffic-rates';
 import { ResultsStore } from './results/results-store';
 import { experimentHandlers } from './transport/experiment-handlers';
 import { toGrpcStatus } from './transport/status';
 
-/** The experiment-analytics process: one ClickHouse client, the scheduler, the report API, /metrics. */
+/** The experiment-analytics process: one ClickHouse client, the scheduler, the report and traffic API, /metrics. */
 export class ExperimentAnalyticsServer {
   private readonly clickhouseOptions: ClickHouseOptions;
   private readonly clickhouse: ClickHouseClient;
@@ -50,7 +52,10 @@ export class ExperimentAnalyticsServer {
     this.clickhouse = createClickHouse(this.clickhouseOptions);
     const store = new ResultsStore(this.clickhouse);
     const reports = new ExperimentReports(experiments, store);
-    addService(this.grpc, ExperimentService, experimentHandlers({ reports }), {
+    const traffic = new TrafficRates({
+      count: (window) => loadTrafficCounts(this.clickhouse, window),
+    });
+    addService(this.grpc, ExperimentService, experimentHandlers({ reports, traffic }), {
       logger,
       mapError: toGrpcStatus,
     });

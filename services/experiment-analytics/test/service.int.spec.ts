@@ -3,11 +3,13 @@
  * a real effect in EXPERIMENTS_FILE, analysed by the scheduler; its gauges on
  * /metrics, its report over gRPC (ExperimentService), and the built `ballast
  * experiment report` against it (terminal, JSON, and the HTML drawn by headless
- * Chromium when the binary is there).
+ * Chromium when the binary is there); the model's traffic rate over gRPC and as the
+ * daily units of the built `ballast experiment plan --model`.
  */
 import { createClickHouse, ensureDatabase, ident, migrate } from '@ballast/clickhouse';
 import { ExperimentService } from '@ballast/contracts';
 import { createClient } from '@ballast/grpc';
+import { mdeForProportions } from '@ballast/stats';
 import { ServiceProcess, stackFromEnv } from '@ballast/testing';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { status } from '@grpc/grpc-js';
@@ -50,6 +52,7 @@ let service: ServiceProcess;
 let dir: string;
 let address: string;
 let metricsUrl: string;
+let predictions: number;
 
 async function until<T>(what: string, probe: () => T | undefined, ms = 120_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -74,6 +77,7 @@ beforeAll(async () => {
     ],
     11,
   );
+  predictions = rows.predictions.length;
   await insertEvents(clickhouse, rows);
   dir = mkdtempSync(join(tmpdir(), 'ballast-ea-'));
   writeFileSync(join(dir, 'experiments.json'), JSON.stringify([raw]));
@@ -202,5 +206,77 @@ describe('experiment-analytics as a process', () => {
       expect(section.match(/class="effect-line"/g)).toHaveLength(1);
       expect((section.match(/class="look"/g) ?? []).length).toBeGreaterThanOrEqual(2);
     }
+  });
+
+  it("serves the model's traffic rate and rejects a bad request naming the field", async () => {
+    const client = createClient(ExperimentService, address);
+    try {
+      // Every simulated unit was exposed 25 to 72 hours ago: all in the default 7 days.
+      const rate = await client.getTrafficRate({ model: def.model });
+      expect(rate).toMatchObject({
+        model: def.model,
+        lookbackDays: 7,
+        units: 6000n,
+        requests: BigInt(predictions),
+      });
+      expect(rate.unitsPerDay).toBeCloseTo(6000 / 7, 9);
+      await expect(client.getTrafficRate({ model: '' })).rejects.toMatchObject({
+        code: status.INVALID_ARGUMENT,
+        details: 'model: must not be empty',
+      });
+      await expect(
+        client.getTrafficRate({ model: def.model, lookbackDays: 40 }),
+      ).rejects.toMatchObject({
+        code: status.INVALID_ARGUMENT,
+        details: expect.stringMatching(/^lookback_days: must be 1 to 31/),
+      });
+    } finally {
+      client.close();
+    }
+  });
+
+  it('plans with the rate read by the built CLI: the MDE in D days, the days to an MDE', () => {
+    const plan = (...args: string[]) =>
+      spawnSync(process.execPath, [CLI, 'experiment', 'plan', '--baseline', '0.1', ...args], {
+        encoding: 'utf8',
+        cwd: dir,
+        env: { ...process.env, BALLAST_EXPERIMENTS: address },
+      });
+    const inDays = plan('--days', '14', '--model', def.model, '--json');
+    expect(inDays.stderr).toBe('');
+    expect(inDays.status).toBe(0);
+    // 14 days × 6,000 / 7 units a day over two arms: 6,000 per arm.
+    const report = JSON.parse(inDays.stdout) as Record<string, unknown>;
+    expect(report).toMatchObject({
+      solve_for: 'mde',
+      per_arm: 6000,
+      days: 14,
+      traffic: { model: def.model, lookback_days: 7, units: 6000, requests: predictions },
+    });
+    expect(report['daily_units']).toBeCloseTo(6000 / 7, 9);
+    expect(report['absolute_mde']).toBeCloseTo(
+      mdeForProportions({ baseline: 0.1, sampleSize: 6000 }).absolute,
+      12,
+    );
+
+    const text = plan('--mde', '0.02', '--model', def.model, '--address', address);
+    expect(text.status).toBe(0);
+    // 7,246 units at 857.1 a day: 8.45 → 9 days.
+    expect(text.stdout).toMatch(/^duration +9 day\(s\) at 857\.143 units\/day$/m);
+    expect(text.stdout).toMatch(
+      new RegExp(
+        `^traffic +${def.model}: 6,000 distinct units, [\\d,]+ requests in the last 7 day\\(s\\)`,
+        'm',
+      ),
+    );
+
+    const none = plan('--days', '14', '--model', 'no-such-model', '--lookback-days', '3');
+    expect(none.status).toBe(1);
+    expect(none.stderr).toBe(
+      'ballast: no traffic for model no-such-model in the last 3 day(s); give --daily-units N instead\n',
+    );
+    const bad = plan('--days', '14', '--model', 'Bad Name');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/^ballast: INVALID_ARGUMENT: model: "Bad Name" is not a model name/);
   });
 });

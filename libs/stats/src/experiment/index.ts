@@ -27,9 +27,11 @@ export {
 } from './multiple-testing.js';
 export {
   daysToReachSampleSize,
+  planningSettings,
   type DurationInput,
   type MdeType,
   type PlanningOptions,
+  type PlanningSettings,
   type SampleSizePlan,
 } from './planning.js';
 export {

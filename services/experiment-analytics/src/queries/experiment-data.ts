@@ -25,7 +25,12 @@ export class ExperimentQueryError extends Error {
 
 type Row = Record<string, string | number>;
 
-async function rows(client: ClickHouseClient, query: Sql, what: string): Promise<Row[]> {
+/** The rows of `query`; a failure is an ExperimentQueryError naming `what`. */
+export async function queryRows(
+  client: ClickHouseClient,
+  query: Sql,
+  what: string,
+): Promise<Row[]> {
   try {
     const result = await client.query({ query: query.text, format: 'JSONEachRow' });
     return await result.json<Row>();
@@ -40,8 +45,8 @@ export async function loadExperimentData(
   def: ExperimentDefinition,
 ): Promise<ExperimentData> {
   const [sumsRows, servingRows] = await Promise.all([
-    rows(client, experimentSumsSql(def), `units and metrics of ${def.id}`),
-    rows(client, servingStatsSql(def), `serving guardrails of ${def.id}`),
+    queryRows(client, experimentSumsSql(def), `units and metrics of ${def.id}`),
+    queryRows(client, servingStatsSql(def), `serving guardrails of ${def.id}`),
   ]);
   const sums = sumsRows.map((row) => parseAssignedSums(def, row));
   const units = new Map(def.variants.map((v) => [v.name, 0]));

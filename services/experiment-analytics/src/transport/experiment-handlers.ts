@@ -1,6 +1,6 @@
 /**
- * ExperimentService over gRPC: thin adapters from ExperimentReports to the messages
- * of proto/ballast/experiments/v1. Nulls become absent fields.
+ * ExperimentService over gRPC: thin adapters from ExperimentReports and TrafficRates
+ * to the messages of proto/ballast/experiments/v1. Nulls become absent fields.
  */
 import type {
   ExperimentReportSchema,
@@ -14,6 +14,7 @@ import type { MessageInitShape } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { ExperimentReport, Interval, MetricResult } from '../analysis/report';
 import type { ExperimentReports, TimelineRow } from '../reports/experiment-reports';
+import type { TrafficRates } from '../reports/traffic-rates';
 
 type Handlers = UnaryImplementation<(typeof ExperimentService)['method']>;
 
@@ -115,7 +116,13 @@ function timelinePoint(t: TimelineRow): MessageInitShape<typeof TimelinePointSch
   };
 }
 
-export function experimentHandlers({ reports }: { reports: ExperimentReports }): Handlers {
+export function experimentHandlers({
+  reports,
+  traffic,
+}: {
+  reports: ExperimentReports;
+  traffic: TrafficRates;
+}): Handlers {
   return {
     listExperiments: async () => ({
       experiments: reports.list().map(({ definition: d, latest }) => ({
@@ -137,6 +144,19 @@ export function experimentHandlers({ reports }: { reports: ExperimentReports }):
     getExperimentReport: async (request) => {
       const { report, timeline } = await reports.report(request.experimentId);
       return { report: reportMessage(report), timeline: timeline.map(timelinePoint) };
+    },
+    getTrafficRate: async (request) => {
+      const rate = await traffic.rate({ model: request.model, lookbackDays: request.lookbackDays });
+      return {
+        model: rate.model,
+        lookbackDays: rate.lookbackDays,
+        fromTime: timestampFromDate(rate.from),
+        toTime: timestampFromDate(rate.to),
+        units: BigInt(rate.units),
+        requests: BigInt(rate.requests),
+        unitsPerDay: rate.unitsPerDay,
+        requestsPerDay: rate.requestsPerDay,
+      };
     },
   };
 }
