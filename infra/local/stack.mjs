@@ -160,8 +160,19 @@ export function serviceDefinitions(env = process.env) {
     router: port('ROUTER_METRICS_PORT', '9467'),
     logger: port('FEATURE_LOGGER_METRICS_PORT', '9465'),
     experiments: port('EXPERIMENTS_METRICS_PORT', '9469'),
+    drift: port('DRIFT_METRICS_PORT', '9470'),
   };
   const experiments = port('EXPERIMENTS_GRPC_PORT', '8020');
+  const drift = port('DRIFT_GRPC_PORT', '8030');
+  // The demo models' live traffic against the profiles they were registered with, in
+  // 5-minute windows so that a local run shows results soon (DRIFT_MONITORS overrides).
+  const demoMonitors = ['breast-cancer', 'wine', 'diabetes'].map((model) => ({
+    name: `${model}-demo`,
+    model,
+    referenceVersion: '1',
+    trafficVersion: '1',
+    windowSeconds: 300,
+  }));
   const grpcService = (name, entry, grpcPort, metricsPort, serviceEnv, extra = {}) => ({
     name,
     entry,
@@ -204,6 +215,20 @@ export function serviceDefinitions(env = process.env) {
       metrics.experiments,
       { EXPERIMENTS_GRPC_PORT: experiments, EXPERIMENTS_FILE: env.EXPERIMENTS_FILE ?? '' },
     ),
+    // Reads its monitors' reference profiles at start: started once the models are registered.
+    grpcService(
+      'drift-analysis',
+      'services/drift-analysis/dist/main.js',
+      drift,
+      metrics.drift,
+      {
+        DRIFT_GRPC_PORT: drift,
+        DRIFT_METRICS_PORT: metrics.drift,
+        MODEL_STORE_DIR: store,
+        DRIFT_MONITORS: env.DRIFT_MONITORS ?? JSON.stringify(demoMonitors),
+      },
+      { needsModels: true },
+    ),
     {
       name: 'feature-logger',
       entry: 'services/feature-logger/dist/main.js',
@@ -218,10 +243,15 @@ export function serviceDefinitions(env = process.env) {
   ];
 }
 
-/** Starts every service with the stack's environment; resolves once each reports healthy. */
-export async function startServices(extraEnv) {
+/**
+ * Starts the services with the stack's environment, resolves once each reports healthy,
+ * and adds them to the endpoints file. `needsModels`: the services that read registered
+ * models at start (start them after registering), else all the others.
+ */
+export async function startServices(extraEnv, { needsModels = false } = {}) {
   const children = [];
   for (const service of serviceDefinitions()) {
+    if (Boolean(service.needsModels) !== needsModels) continue;
     const child = spawn(
       'node',
       [
@@ -261,9 +291,10 @@ export async function startServices(extraEnv) {
     }
   }
   const endpoints = JSON.parse(readFileSync(ENDPOINTS_FILE, 'utf8'));
-  endpoints.services = Object.fromEntries(
-    children.map(({ service }) => [service.name, service.endpoints]),
-  );
+  endpoints.services = {
+    ...(needsModels ? endpoints.services : {}),
+    ...Object.fromEntries(children.map(({ service }) => [service.name, service.endpoints])),
+  };
   writeFileSync(ENDPOINTS_FILE, `${JSON.stringify(endpoints, null, 2)}\n`);
   return children;
 }

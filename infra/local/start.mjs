@@ -49,6 +49,13 @@ try {
   await shutdown('error', 1);
 }
 
+try {
+  services.push(...(await startServices(env, { needsModels: true })));
+} catch (error) {
+  log(`a service did not start: ${error.message}`);
+  await shutdown('error', 1);
+}
+
 log('the platform is up:');
 log(
   `  ClickHouse HTTP   ${env.CLICKHOUSE_URL}  (database ${env.CLICKHOUSE_DATABASE}; read-only user: analyst)`,
@@ -69,6 +76,8 @@ log('and the control plane:');
 log('  npx ballast status');
 log('  npx ballast deploy breast-cancer --canary 2 --weight 0.2 --reason "try v2"');
 log('  npx ballast rollback breast-cancer');
+log('drift of the demo models (5-minute windows, once traffic has flowed):');
+log('  npx ballast drift report --model breast-cancer --html drift.html');
 log('press Ctrl-C to stop');
 /**
  * Registers the demo models with the control plane (registering the same files again

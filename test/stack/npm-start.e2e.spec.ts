@@ -1,7 +1,7 @@
 // `npm start` as a user meets it: the stack comes up (ClickHouse answers SELECT 1,
 // the broker's metadata lists the platform's topics), the inference service serves
-// the demo models, endpoints are written to <data>/endpoints.json, and Ctrl-C stops
-// everything, leaving no process behind.
+// the demo models, drift-analysis watches them, endpoints are written to
+// <data>/endpoints.json, and Ctrl-C stops everything, leaving no process behind.
 // It runs beside the test stack, on its own ports and data folder.
 import { spawn, spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
@@ -53,6 +53,8 @@ it('npm start brings the local stack up and Ctrl-C takes it down completely', as
       FEATURE_LOGGER_METRICS_PORT: '29465',
       EXPERIMENTS_GRPC_PORT: '28020',
       EXPERIMENTS_METRICS_PORT: '29469',
+      DRIFT_GRPC_PORT: '28030',
+      DRIFT_METRICS_PORT: '29470',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, like a terminal session, so Ctrl-C can be sent to the group.
@@ -113,6 +115,15 @@ it('npm start brings the local stack up and Ctrl-C takes it down completely', as
     expect(JSON.parse(status.stdout)).toMatchObject({
       deployment: { model: 'breast-cancer', canary: { stableVersion: '1', canaryVersion: '2' } },
     });
+    // Drift analysis watches the demo models from the start (no window analysed yet).
+    expect(endpoints.services['drift-analysis'].grpc).toBe('127.0.0.1:28030');
+    const drift = spawnSync(
+      'node',
+      ['cli/bin/ballast.js', 'drift', 'report', '--model', 'breast-cancer', '--json'],
+      { cwd: root, encoding: 'utf8', env: { ...process.env, BALLAST_DATA_DIR: dataDir } },
+    );
+    expect(drift.stderr).toBe('');
+    expect(JSON.parse(drift.stdout)).toMatchObject({ model: 'breast-cancer' });
     // The demo client printed by npm start works through the router (the front door).
     expect(endpoints.services.router.grpc).toBe('127.0.0.1:28000');
     const demo = spawnSync(
@@ -133,7 +144,7 @@ it('npm start brings the local stack up and Ctrl-C takes it down completely', as
     await waitFor('every stack process to exit', () => processesUsing(dataDir).length === 0, {
       timeoutMs: 30_000,
     });
-    for (const port of [28000, 28001, 28002, 28010])
+    for (const port of [28000, 28001, 28002, 28010, 28030])
       await waitFor(`port ${port} to close`, async () => !(await listening(port)), {
         timeoutMs: 15_000,
       });
