@@ -41,9 +41,14 @@ export const driftConfigSpec = {
   DRIFT_VOLUME_HISTORY_WINDOWS: int({ default: 24, min: 3, max: 1000 }),
   /** At start, closed windows not yet analysed are caught up, at most this many per monitor. */
   DRIFT_CATCH_UP_WINDOWS: int({ default: 24, min: 0, max: 10_000 }),
+  /**
+   * At start, each monitor's hysteresis is replayed over its last this many analysed
+   * windows in drift_results (exact once they hold `clearAfter` clean windows in a row).
+   */
+  DRIFT_RESTORE_WINDOWS: int({ default: 48, min: 1, max: 10_000 }),
   /** How often the scheduler looks for windows that are due. */
   DRIFT_TICK_MS: int({ default: 15_000, min: 100, max: 3_600_000 }),
-  DRIFT_METRICS_PORT: port({ default: 9466, allowEphemeral: true }),
+  DRIFT_METRICS_PORT: port({ default: 9470, allowEphemeral: true }),
   DRIFT_GRPC_HOST: str({ default: '0.0.0.0' }),
   /** DriftService (proto/ballast/drift/v1); 0 picks a free port (tests). */
   DRIFT_GRPC_PORT: port({ default: 8030, allowEphemeral: true }),

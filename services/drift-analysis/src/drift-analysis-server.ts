@@ -12,12 +12,14 @@ import { addService } from '@ballast/grpc';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import type { DriftConfig } from './config';
-import { checkAgainstManifest, type MonitorDefinition } from './domain/monitor';
+import { checkAgainstManifest, manifestVersion, type MonitorDefinition } from './domain/monitor';
 import { MonitorRunner } from './domain/monitor-runner';
 import { buildReferences } from './domain/reference';
 import { dueWindows } from './domain/schedule';
+import { ReferenceWindowError } from './domain/window-reference';
 import { DriftMetrics } from './metrics';
 import { ClickHouseResultReader, ClickHouseResultSink } from './queries/drift-results';
+import { queryWindowReferences } from './queries/reference-window';
 import { ClickHouseWindowSource } from './queries/window-collector';
 import { DriftReports } from './reports/drift-reports';
 import { AlertPublisher } from './transport/alert-publisher';
@@ -43,6 +45,7 @@ export class DriftAnalysisServer {
   private readonly sources = new Map<string, ClickHouseWindowSource>();
   private readonly grpc = new Server();
   private readonly lastDone = new Map<string, number>();
+  private readonly results: ClickHouseResultReader;
   private metricsServer: MetricsServer | undefined;
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> = Promise.resolve();
@@ -60,6 +63,7 @@ export class DriftAnalysisServer {
       maxOpenConnections: 4,
       requestTimeoutMs: 120_000,
     });
+    this.results = new ClickHouseResultReader(this.clickhouse);
     if (config.KAFKA_BROKERS.length > 0) {
       const kafka = createKafka({
         clientId: 'drift-analysis',
@@ -85,7 +89,7 @@ export class DriftAnalysisServer {
           return last === undefined ? undefined : new Date(last);
         },
       })),
-      results: new ClickHouseResultReader(this.clickhouse),
+      results: this.results,
       histograms: {
         features: async (monitor, window) =>
           (await (this.sources.get(monitor.name) as ClickHouseWindowSource).collect(window)).stats
@@ -118,18 +122,27 @@ export class DriftAnalysisServer {
         volumeHistoryWindows: this.config.DRIFT_VOLUME_HISTORY_WINDOWS,
       });
       this.sources.set(monitor.name, source);
-      this.runners.push(
-        new MonitorRunner({
-          monitor,
-          references,
-          source,
-          results: new ClickHouseResultSink(this.clickhouse),
-          alerts,
-          observer: this.metrics,
-        }),
-      );
+      const runner = new MonitorRunner({
+        monitor,
+        references,
+        source,
+        results: new ClickHouseResultSink(this.clickhouse),
+        alerts,
+        observer: this.metrics,
+      });
+      this.runners.push(runner);
       const last = await this.lastAnalysed(monitor);
-      if (last !== undefined) this.lastDone.set(monitor.name, last);
+      if (last !== undefined) {
+        this.lastDone.set(monitor.name, last);
+        const history = await this.results.history(monitor, {
+          last: new Date(last),
+          windows: this.config.DRIFT_RESTORE_WINDOWS,
+        });
+        this.logger.info('drift status restored', {
+          monitor: monitor.name,
+          status: runner.restore(history),
+        });
+      }
     }
     addService(this.grpc, DriftService, driftHandlers({ reports: this.reports() }), {
       logger: this.logger,
@@ -163,16 +176,28 @@ export class DriftAnalysisServer {
     this.logger.info('drift analysis stopped');
   }
 
+  /** The monitor's references: its version's profile, or its reference window profiled in ClickHouse. */
   private async references(store: FileSystemArtifactStore, monitor: MonitorDefinition) {
+    const window = monitor.reference?.window;
+    const what = window
+      ? `the window ${window.from.toISOString()} .. ${window.to.toISOString()} of ${monitor.model}`
+      : `${monitor.model} version ${monitor.referenceVersion}`;
     try {
-      const manifest = await store.getManifest(monitor.model, monitor.referenceVersion);
-      const profile = await store.getProfile(monitor.model, monitor.referenceVersion);
-      return buildReferences(profile, checkAgainstManifest(monitor, manifest.features));
+      const manifest = await store.getManifest(monitor.model, manifestVersion(monitor));
+      const features = checkAgainstManifest(monitor, manifest.features);
+      if (!window) {
+        return buildReferences(
+          await store.getProfile(monitor.model, monitor.referenceVersion as string),
+          features,
+        );
+      }
+      // A window still open would give a different reference at every restart.
+      if (window.to.getTime() > Date.now()) throw new ReferenceWindowError(window, 'has not ended');
+      return await queryWindowReferences(this.clickhouse, { monitor, window, features });
     } catch (error) {
-      throw new MonitorSetupError(
-        `monitor ${monitor.name}: cannot use ${monitor.model} version ${monitor.referenceVersion} as reference`,
-        { cause: error },
-      );
+      throw new MonitorSetupError(`monitor ${monitor.name}: cannot use ${what} as reference`, {
+        cause: error,
+      });
     }
   }
 

@@ -77,6 +77,10 @@ export class DriftMetrics implements RunnerObserver {
     this.windows.inc(base);
   }
 
+  restored(monitor: MonitorDefinition, status: Severity): void {
+    this.modelStatus.set({ monitor: monitor.name, model: monitor.model }, SEVERITY_VALUE[status]);
+  }
+
   failed(monitor: MonitorDefinition): void {
     this.failures.inc({ monitor: monitor.name, model: monitor.model });
   }

@@ -5,7 +5,7 @@
 import type { ReferenceProfile } from '@ballast/model-store';
 import { binCounts } from '@ballast/stats';
 import { parseMonitors, type MonitorDefinition } from '../src/domain/monitor';
-import { buildReferences, type NumericReference } from '../src/domain/reference';
+import { buildReferences, type BinnedFeature } from '../src/domain/reference';
 import type { NumericWindowStats } from '../src/domain/window-stats';
 
 /** n evenly spread quantiles of a standard normal-like shape (deterministic). */
@@ -59,7 +59,7 @@ export const references = buildReferences(profile, [
 
 /** What the numeric query returns for these raw values (NaN and ±Inf included). */
 export function numericStats(
-  ref: NumericReference,
+  ref: BinnedFeature,
   values: number[],
   options: { withValues: boolean },
 ): NumericWindowStats {

@@ -13,15 +13,17 @@ import {
 } from '@ballast/clickhouse';
 import { FileSystemArtifactStore, type NumericProfile } from '@ballast/model-store';
 import { stackFromEnv } from '@ballast/testing';
-import { binCounts, wassersteinFromSamples } from '@ballast/stats';
+import { binCounts, fitBinEdges, wassersteinFromSamples } from '@ballast/stats';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { checkAgainstManifest, parseMonitors } from '../src/domain/monitor';
 import { MonitorRunner, type DriftAlertEvent } from '../src/domain/monitor-runner';
 import { buildReferences, type NumericReference } from '../src/domain/reference';
-import { ClickHouseResultSink } from '../src/queries/drift-results';
+import { REFERENCE_SAMPLE_SIZE, ReferenceWindowError } from '../src/domain/window-reference';
+import { ClickHouseResultReader, ClickHouseResultSink } from '../src/queries/drift-results';
 import { queryNumericStats } from '../src/queries/numeric-stats';
+import { queryWindowReferences } from '../src/queries/reference-window';
 import { ClickHouseWindowSource } from '../src/queries/window-collector';
 
 const stack = stackFromEnv();
@@ -82,12 +84,19 @@ describe('drift analysis on ClickHouse', () => {
     return names.map((n) => (profiles[n]!.sample[k] as number) + (n === SHIFTED ? shift : 0));
   }
 
-  async function runner(alerts: DriftAlertEvent[]) {
-    const monitor = parseMonitors([{ name: 'hourly', model, referenceVersion: '1' }])[0]!;
+  /** A runner of the monitor (`name` and reference as given), its reference the version 1 profile unless named. */
+  async function runner(alerts: DriftAlertEvent[], definition: object = {}) {
+    const monitor = parseMonitors([
+      { name: 'hourly', model, referenceVersion: '1', ...definition },
+    ])[0]!;
     const manifest = await store.getManifest(MODEL, '1');
-    const profile = await store.getProfile(MODEL, '1');
-    const references = buildReferences(profile, checkAgainstManifest(monitor, manifest.features));
+    const features = checkAgainstManifest(monitor, manifest.features);
+    const window = monitor.reference?.window;
+    const references = window
+      ? await queryWindowReferences(clickhouse, { monitor, window, features })
+      : buildReferences(await store.getProfile(MODEL, '1'), features);
     return {
+      monitor,
       references,
       runner: new MonitorRunner({
         monitor,
@@ -251,5 +260,91 @@ describe('drift analysis on ClickHouse', () => {
       method: 'drifted_share',
       status: 'insufficient_data',
     });
+  });
+
+  it('a past window as the reference: profiled in ClickHouse like libs/stats on the same rows, then used like a profile', async () => {
+    const from = base - 14 * H;
+    const raw: number[] = [];
+    for (const start of [from, from + H]) {
+      await insert(start, 800, (i) => {
+        const row = referenceRow(0);
+        if (i % 20 === 0) row[0] = NaN;
+        raw.push(row[0] as number);
+        return row;
+      });
+    }
+    await insert(base - 11 * H, 1500, () => referenceRow(0));
+    await insert(base - 10 * H, 1500, () => referenceRow(profiles[SHIFTED]!.std));
+    const window = { from: new Date(from).toISOString(), to: new Date(from + 2 * H).toISOString() };
+    const alerts: DriftAlertEvent[] = [];
+    const { references, runner: r } = await runner(alerts, {
+      name: 'windowed',
+      referenceVersion: undefined,
+      trafficVersion: '1',
+      reference: { window },
+    });
+
+    const ref = references[0] as NumericReference;
+    const finite = raw.filter(Number.isFinite);
+    // 1520 values: the reservoir holds them all, so the deciles are exact.
+    expect(fitBinEdges({ reference: finite, bins: 10 })).toEqual({
+      status: 'ok',
+      edges: ref.coarseEdges,
+    });
+    expect(ref.coarseCounts).toEqual(binCounts({ values: finite, edges: ref.coarseEdges }).counts);
+    expect(ref).toMatchObject({
+      min: Math.min(...finite),
+      max: Math.max(...finite),
+      missingRate: 80 / 1600,
+    });
+    expect(ref.sample).toHaveLength(REFERENCE_SAMPLE_SIZE);
+
+    const clean = await r.runWindow(new Date(base - 11 * H));
+    const shifted = await r.runWindow(new Date(base - 10 * H));
+    const verdict = (a: typeof clean) => a.features.find((f) => f.feature === SHIFTED)?.verdict;
+    expect([verdict(clean), verdict(shifted)]).toEqual(['ok', 'drift']);
+    expect(clean.features.filter((f) => f.verdict === 'drift')).toEqual([]);
+
+    await expect(
+      runner([], {
+        name: 'empty-window',
+        reference: {
+          window: {
+            from: new Date(base - 30 * H).toISOString(),
+            to: new Date(base - 29 * H).toISOString(),
+          },
+        },
+      }),
+    ).rejects.toThrow(ReferenceWindowError);
+  });
+
+  it('restarted after two alerting windows, still in alert: no second ALERT, clearing takes clearAfter clean windows', async () => {
+    const first = base - 35 * H;
+    for (let w = 0; w < 5; w++) {
+      await insert(first + w * H, 1500, () => referenceRow(w < 3 ? profiles[SHIFTED]!.std : 0));
+    }
+    const before: DriftAlertEvent[] = [];
+    const { runner: live } = await runner(before, { name: 'restarted' });
+    await live.runWindow(new Date(first));
+    await live.runWindow(new Date(first + H));
+    const severities = (alerts: DriftAlertEvent[]) =>
+      alerts
+        .filter((a) => a.feature === SHIFTED)
+        .map((a) => [a.severity, (a.windowStart.getTime() - first) / H]);
+    expect(severities(before)).toEqual([
+      ['warning', 0],
+      ['alert', 1],
+    ]);
+
+    // The restart: a new runner, its status replayed from drift_results as the server does.
+    const after: DriftAlertEvent[] = [];
+    const { monitor, runner: restarted } = await runner(after, { name: 'restarted' });
+    const history = await new ClickHouseResultReader(clickhouse).history(monitor, {
+      last: new Date(first + H),
+      windows: 48,
+    });
+    expect(restarted.restore(history)).toBe('alert');
+    for (let w = 2; w < 5; w++) await restarted.runWindow(new Date(first + w * H));
+    expect(severities(after)).toEqual([['resolved', 4]]);
   });
 });

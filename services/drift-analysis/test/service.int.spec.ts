@@ -125,6 +125,10 @@ beforeAll(async () => {
     },
   });
   dir = mkdtempSync(join(tmpdir(), 'ballast-drift-'));
+  await startService();
+}, 180_000);
+
+async function startService(): Promise<void> {
   service = await ServiceProcess.start({
     entry: 'services/drift-analysis/dist/main.js',
     readyMessage: 'drift analysis ready',
@@ -143,7 +147,16 @@ beforeAll(async () => {
     },
   });
   address = `127.0.0.1:${String(service.ready.grpcPort)}`;
-}, 180_000);
+}
+
+async function metricsText(): Promise<string> {
+  return (await fetch(`http://127.0.0.1:${String(service.ready.metricsPort)}/metrics`)).text();
+}
+
+const MODEL_IN_ALERT = new RegExp(
+  `^ballast_drift_model_status\\{[^}]*monitor="${MONITOR}"[^}]*\\} 2$`,
+  'm',
+);
 
 afterAll(async () => {
   await consumer?.disconnect();
@@ -169,12 +182,8 @@ describe('drift-analysis as a process', () => {
     expect(alert.model?.name).toBe(MODEL);
     expect(alert.method).toBe('wasserstein_normed');
     expect(alert.value).toBeGreaterThan(alert.threshold);
-    const metrics = await (
-      await fetch(`http://127.0.0.1:${String(service.ready.metricsPort)}/metrics`)
-    ).text();
-    expect(metrics).toMatch(
-      new RegExp(`^ballast_drift_model_status\\{[^}]*monitor="${MONITOR}"[^}]*\\} 2$`, 'm'),
-    );
+    const metrics = await metricsText();
+    expect(metrics).toMatch(MODEL_IN_ALERT);
     expect(metrics).toMatch(
       new RegExp(
         `^ballast_drift_status\\{[^}]*feature="${SHIFTED}"[^}]*method="wasserstein_normed"[^}]*\\} 2$`,
@@ -278,5 +287,24 @@ describe('drift-analysis as a process', () => {
     expect((section.match(/class="cur-bar"/g) ?? []).length).toBeGreaterThan(10);
     expect((dom.match(/class="window status-/g) ?? []).length).toBe(23);
     expect(dom).toMatch(/class="window status-alert"/);
+  });
+
+  it('restarted, is still in alert (restored from drift_results) and sends no second ALERT', async () => {
+    await service.stop();
+    await startService();
+    expect(await metricsText()).toMatch(MODEL_IN_ALERT);
+    const client = createClient(DriftService, address);
+    try {
+      const { monitors } = await client.listMonitors({});
+      expect(monitors).toEqual([expect.objectContaining({ name: MONITOR, status: 'alert' })]);
+    } finally {
+      client.close();
+    }
+    // Windows closing meanwhile have no events: insufficient data, no change.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(alerts.filter((a) => a.feature === SHIFTED).map((a) => a.severity)).toEqual([
+      Severity.WARNING,
+      Severity.ALERT,
+    ]);
   });
 });

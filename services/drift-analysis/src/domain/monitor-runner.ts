@@ -4,10 +4,11 @@
  * status with hysteresis, stores the results and raises alerts on status changes.
  * Plain class: the service wires real ports, unit tests pass fakes.
  */
-import type { FeatureVerdict, MethodResult } from './feature-analysis';
-import { HysteresisTracker, type Observation, type Severity, type Transition } from './hysteresis';
+import type { MethodResult } from './feature-analysis';
+import { HysteresisTracker, type Severity, type Transition } from './hysteresis';
 import type { MonitorDefinition } from './monitor';
 import type { FeatureReference } from './reference';
+import { windowSubjects, type SubjectResult } from './subjects';
 import { analyseWindow, type WindowAnalysis } from './window-analysis';
 import type { WindowStats } from './window-stats';
 
@@ -43,35 +44,13 @@ export interface AlertSink {
 export interface RunnerObserver {
   /** After every analysed window, with each subject's and the model's status. */
   analysed(monitor: MonitorDefinition, analysis: WindowAnalysis, status: Severity): void;
+  /** After the status was restored from stored results, at start. */
+  restored(monitor: MonitorDefinition, status: Severity): void;
 }
 
-function observation(status: MethodResult['status']): Observation {
-  if (status === 'insufficient_data') return 'insufficient_data';
-  return status === 'ok' ? 'ok' : 'drift';
-}
-
-/** Subject key: the feature's drift, a feature's check, or a dataset-level result. */
-function subjects(
-  analysis: WindowAnalysis,
-): { key: string; obs: Observation; result: MethodResult }[] {
-  const out: { key: string; obs: Observation; result: MethodResult }[] = [];
-  const addFeature = (f: FeatureVerdict) => {
-    const deciding = f.decidingMethod ?? (f.results[0] as MethodResult);
-    out.push({
-      key: `drift:${f.feature}`,
-      obs: f.verdict === 'drift' ? 'drift' : f.verdict,
-      result: deciding,
-    });
-    for (const r of f.results) {
-      if (r !== deciding && r.method !== 'psi' && r.method !== deciding.method) {
-        out.push({ key: `${r.method}:${f.feature}`, obs: observation(r.status), result: r });
-      }
-    }
-  };
-  analysis.features.forEach(addFeature);
-  for (const r of analysis.dataset)
-    out.push({ key: `${r.method}:`, obs: observation(r.status), result: r });
-  return out;
+/** A stored result of an earlier window (a drift_results row). */
+export interface EarlierResult extends SubjectResult {
+  readonly windowStart: Date;
 }
 
 export class MonitorRunner {
@@ -103,6 +82,31 @@ export class MonitorRunner {
     return this.tracker.overall();
   }
 
+  /**
+   * Replays the results stored for earlier windows (any order) into the hysteresis,
+   * without writing or alerting, so that after a restart the status goes on where
+   * it was: a model in alert stays in alert and clears only after `clearAfter` clean
+   * windows. Call before the first window. Replaying from ok is exact for every
+   * subject whose results include `clearAfter` clean windows in a row (after those
+   * any state is ok) or the monitor's first window; for a subject drifting on and
+   * off through all of them, an alert older than the results is not recovered.
+   */
+  restore(results: readonly EarlierResult[]): Severity {
+    const windows = new Map<number, EarlierResult[]>();
+    for (const r of results) {
+      const rows = windows.get(r.windowStart.getTime()) ?? [];
+      rows.push(r);
+      windows.set(r.windowStart.getTime(), rows);
+    }
+    for (const start of [...windows.keys()].sort((a, b) => a - b)) {
+      for (const s of windowSubjects(windows.get(start) as EarlierResult[])) {
+        this.tracker.observe(s.key, s.obs);
+      }
+    }
+    this.options.observer?.restored(this.options.monitor, this.tracker.overall());
+    return this.tracker.overall();
+  }
+
   /** Analyses the window starting at `start`; windows must come in time order. */
   async runWindow(start: Date): Promise<WindowAnalysis> {
     const { monitor } = this.options;
@@ -116,7 +120,7 @@ export class MonitorRunner {
     });
     await this.options.results.write(monitor, analysis);
     const transitions: { t: Transition; result: MethodResult }[] = [];
-    for (const s of subjects(analysis)) {
+    for (const s of windowSubjects(analysis.results)) {
       const t = this.tracker.observe(s.key, s.obs);
       if (t) transitions.push({ t, result: s.result });
     }

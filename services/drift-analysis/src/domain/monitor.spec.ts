@@ -1,4 +1,9 @@
-import { MonitorDefinitionError, checkAgainstManifest, parseMonitors } from './monitor';
+import {
+  MonitorDefinitionError,
+  checkAgainstManifest,
+  manifestVersion,
+  parseMonitors,
+} from './monitor';
 
 const problems = (json: unknown): string[] => {
   try {
@@ -60,6 +65,68 @@ describe('parseMonitors', () => {
     ]);
     expect(problems([m, m])).toEqual(['monitors: the name "a" repeats']);
     expect(problems('x')).toEqual(['monitors: must be an array of monitor definitions']);
+  });
+});
+
+describe('a past window as the reference', () => {
+  const window = { from: '2026-11-01T00:00:00.000Z', to: '2026-11-02T00:00:00+00:00' };
+
+  it('reads the window, and takes the manifest from the traffic version, else referenceVersion', () => {
+    const [m, n] = parseMonitors([
+      { name: 'a', model: 'm', trafficVersion: '2', reference: { window } },
+      { name: 'b', model: 'm', referenceVersion: '1', reference: { window } },
+    ]);
+    expect(m!.reference).toEqual({
+      window: { from: new Date('2026-11-01T00:00:00Z'), to: new Date('2026-11-02T00:00:00Z') },
+    });
+    expect(m!.referenceVersion).toBeUndefined();
+    expect([manifestVersion(m!), manifestVersion(n!)]).toEqual(['2', '1']);
+    const [v] = parseMonitors([
+      { name: 'c', model: 'm', referenceVersion: '1', trafficVersion: '2' },
+    ]);
+    expect(manifestVersion(v!)).toBe('1');
+  });
+
+  it('names the bad field of a window', () => {
+    const at = (reference: unknown, extra: object = { trafficVersion: '1' }) =>
+      problems([{ name: 'a', model: 'm', ...extra, reference }]);
+    expect(at({ window: { from: window.to, to: window.from } })).toEqual([
+      'monitors[0].reference.window.to: must be after from (2026-11-02T00:00:00.000Z)',
+    ]);
+    expect(at({ window: { from: '2026-11-01', to: window.to, size: 1 } })).toEqual([
+      'monitors[0].reference.window.size: is not a window setting (from, to)',
+      expect.stringMatching(
+        /^monitors\[0\]\.reference\.window\.from: must be an ISO 8601 time in whole seconds with a zone, .* got "2026-11-01"$/,
+      ),
+    ]);
+    expect(at({ window: { from: '2026-13-01T00:00:00Z', to: '2026-11-01T00:00:00.5Z' } })).toEqual([
+      expect.stringMatching(/^monitors\[0\]\.reference\.window\.from: must be an ISO 8601/),
+      expect.stringMatching(/^monitors\[0\]\.reference\.window\.to: must be an ISO 8601/),
+    ]);
+    expect(at({ version: '1' })).toEqual([
+      'monitors[0].reference.version: is not a reference setting (window)',
+      'monitors[0].reference.window: must be an object with "from" and "to"',
+    ]);
+  });
+
+  it('needs a reference, and a version to take the features from', () => {
+    expect(problems([{ name: 'a', model: 'm' }])).toEqual([
+      'monitors[0].referenceVersion: is required unless reference.window names the reference',
+    ]);
+    expect(problems([{ name: 'a', model: 'm', reference: { window } }])).toEqual([
+      expect.stringMatching(/^monitors\[0\]\.trafficVersion: is required with reference\.window/),
+    ]);
+    expect(
+      problems([
+        {
+          name: 'a',
+          model: 'm',
+          referenceVersion: '1',
+          trafficVersion: '2',
+          reference: { window },
+        },
+      ]),
+    ).toEqual([expect.stringMatching(/^monitors\[0\]\.referenceVersion: is not used with/)]);
   });
 });
 

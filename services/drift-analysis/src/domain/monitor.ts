@@ -4,6 +4,10 @@
  * DRIFT_MONITORS as JSON; {@link parseMonitors} reports every bad field at once, by
  * its path (`monitors[0].thresholds.psi`), and {@link checkAgainstManifest} then ties
  * a monitor to the model's declared features.
+ *
+ * The reference is either a registered version's profile (`referenceVersion`) or a
+ * past window of the monitor's own traffic (`reference.window`), profiled in
+ * ClickHouse at start (src/queries/reference-window.ts).
  */
 import { DEFAULT_DRIFT_THRESHOLDS, DEFAULT_SMALL_WINDOW_MAX_COUNT } from '@ballast/stats';
 import type { FeatureSpec, FeatureType } from '@ballast/model-store';
@@ -51,12 +55,23 @@ export interface MonitorFeature {
   readonly type: FeatureType;
 }
 
+/** A past window [from, to) of the monitor's own traffic, whole seconds. */
+export interface ReferenceWindow {
+  readonly from: Date;
+  readonly to: Date;
+}
+
 export interface MonitorDefinition {
   /** Unique among monitors; names the monitor in results, metrics and alerts. */
   readonly name: string;
   readonly model: string;
-  /** The registered version whose profile.json is the reference. */
-  readonly referenceVersion: string;
+  /**
+   * The registered version whose profile.json is the reference. With
+   * `reference.window` it only names the manifest (when trafficVersion is absent).
+   */
+  readonly referenceVersion?: string;
+  /** A past window of the monitor's own traffic as the reference, instead of a profile. */
+  readonly reference?: { readonly window: ReferenceWindow };
   /** Only traffic answered by this version; all versions when absent. */
   readonly trafficVersion?: string;
   /** Features to watch; every manifest feature when absent. Types come from the manifest. */
@@ -85,6 +100,8 @@ export interface MonitorDefinition {
 }
 
 const NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+/** ISO 8601 with an explicit zone and whole seconds (ClickHouse's DateTime has no more). */
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.0+)?(Z|[+-]\d{2}:\d{2})$/;
 
 type Json = Record<string, unknown>;
 
@@ -125,6 +142,17 @@ class Reader {
       );
     }
     return value;
+  }
+
+  timestamp(value: unknown, field: string): Date | undefined {
+    const date = typeof value === 'string' && TIMESTAMP.test(value) ? new Date(value) : undefined;
+    if (!date || Number.isNaN(date.getTime())) {
+      return this.report(
+        field,
+        `must be an ISO 8601 time in whole seconds with a zone, e.g. "2026-11-01T00:00:00Z", got ${JSON.stringify(value)}`,
+      );
+    }
+    return date;
   }
 }
 
@@ -192,10 +220,58 @@ function features(r: Reader, value: unknown): string[] | undefined {
   return value as string[];
 }
 
+function reference(r: Reader, value: unknown): MonitorDefinition['reference'] | undefined {
+  if (!isObject(value))
+    return r.report('reference', 'must be an object: {"window": {"from", "to"}}');
+  for (const key of Object.keys(value)) {
+    if (key !== 'window') r.report(`reference.${key}`, 'is not a reference setting (window)');
+  }
+  const window = value['window'];
+  if (!isObject(window)) {
+    return r.report('reference.window', 'must be an object with "from" and "to"');
+  }
+  for (const key of Object.keys(window)) {
+    if (key !== 'from' && key !== 'to') {
+      r.report(`reference.window.${key}`, 'is not a window setting (from, to)');
+    }
+  }
+  const from = r.timestamp(window['from'], 'reference.window.from');
+  const to = r.timestamp(window['to'], 'reference.window.to');
+  if (!from || !to) return undefined;
+  if (to <= from) {
+    return r.report('reference.window.to', `must be after from (${from.toISOString()})`);
+  }
+  return { window: { from, to } };
+}
+
+/**
+ * Which of referenceVersion / reference / trafficVersion go together: a reference is
+ * needed, and a window reference needs a version whose manifest declares the features.
+ */
+function referenceChoice(r: Reader, value: Json): void {
+  const [version, window, traffic] = ['referenceVersion', 'reference', 'trafficVersion'].map(
+    (key) => value[key] !== undefined,
+  );
+  if (!version && !window) {
+    r.report('referenceVersion', 'is required unless reference.window names the reference');
+  } else if (window && !version && !traffic) {
+    r.report(
+      'trafficVersion',
+      'is required with reference.window (its manifest declares the features), unless referenceVersion names the version',
+    );
+  } else if (window && version && traffic) {
+    r.report(
+      'referenceVersion',
+      'is not used with reference.window and trafficVersion (the features come from the traffic version)',
+    );
+  }
+}
+
 const KEYS = [
   'name',
   'model',
   'referenceVersion',
+  'reference',
   'trafficVersion',
   'features',
   'windowSeconds',
@@ -219,6 +295,7 @@ function monitor(value: unknown, at: string): { monitor?: MonitorDefinition; pro
     typeof v === 'string' && NAME.test(v)
       ? v
       : r.report(field, `must be a version name, got ${JSON.stringify(v)}`);
+  referenceChoice(r, value);
   const numericDistance = value['numericDistance'] ?? 'wasserstein_normed';
   if (numericDistance !== 'wasserstein_normed' && numericDistance !== 'psi') {
     r.report('numericDistance', 'must be "wasserstein_normed" or "psi"');
@@ -232,7 +309,10 @@ function monitor(value: unknown, at: string): { monitor?: MonitorDefinition; pro
   const parsed = {
     name: r.name(value['name'], 'name'),
     model: r.name(value['model'], 'model'),
-    referenceVersion: version('referenceVersion', value['referenceVersion']),
+    ...(value['referenceVersion'] === undefined
+      ? {}
+      : { referenceVersion: version('referenceVersion', value['referenceVersion']) }),
+    ...(value['reference'] === undefined ? {} : { reference: reference(r, value['reference']) }),
     ...(value['trafficVersion'] === undefined
       ? {}
       : { trafficVersion: version('trafficVersion', value['trafficVersion']) }),
@@ -302,6 +382,19 @@ export function parseMonitors(json: unknown): MonitorDefinition[] {
 }
 
 /**
+ * The version whose manifest declares the monitored features: the reference version,
+ * or with a window reference the traffic version (else the named referenceVersion).
+ * Also the model version recorded with results and alerts.
+ */
+export function manifestVersion(monitor: MonitorDefinition): string {
+  const version = monitor.reference
+    ? (monitor.trafficVersion ?? monitor.referenceVersion)
+    : monitor.referenceVersion;
+  // parseMonitors refuses a monitor without one.
+  return version as string;
+}
+
+/**
  * The monitor's features with their types from the model's manifest. Throws a
  * {@link MonitorDefinitionError} naming any feature the manifest does not declare.
  */
@@ -315,7 +408,7 @@ export function checkAgainstManifest(
     byName.has(name)
       ? []
       : [
-          `${monitor.name}.features[${i}]: ${JSON.stringify(name)} is not a feature of ${monitor.model} version ${monitor.referenceVersion}`,
+          `${monitor.name}.features[${i}]: ${JSON.stringify(name)} is not a feature of ${monitor.model} version ${manifestVersion(monitor)}`,
         ],
   );
   if (problems.length > 0) throw new MonitorDefinitionError(problems);

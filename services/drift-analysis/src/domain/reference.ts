@@ -1,6 +1,7 @@
 /**
  * The reference side of every comparison, prepared once per monitor from the
- * registered version's profile.json.
+ * registered version's profile.json, or from the profile of a past window of traffic
+ * (window-reference.ts), which has the same shape.
  *
  * Numeric features get two sets of bin edges:
  * - the profile's decile edges (`coarse`), with the full reference's counts: PSI;
@@ -35,6 +36,9 @@ export interface NumericReference {
   readonly sample: readonly number[];
 }
 
+/** What counting a window over a feature's bins needs (src/queries). */
+export type BinnedFeature = Pick<NumericReference, 'name' | 'fineEdges' | 'min' | 'max'>;
+
 export interface CategoricalReference {
   readonly type: 'categorical';
   readonly name: string;
@@ -56,7 +60,7 @@ function numericReference(
 ): NumericReference {
   const fitted = fitBinEdges({ reference: p.sample, bins: FINE_BINS });
   if (fitted.status !== 'ok') {
-    throw new ReferenceError(`feature ${name}: the profile's sample has no finite values`);
+    throw new ReferenceError(`feature ${name}: the reference sample has no finite values`);
   }
   const fineEdges = [...new Set([...fitted.edges, ...p.bins.edges])].sort((a, b) => a - b);
   const coarse = p.bins.edges;
@@ -86,7 +90,7 @@ export function buildReferences(
   return features.map((f) => {
     const p = Object.hasOwn(profile.features, f.name) ? profile.features[f.name] : undefined;
     if (!p || p.type !== f.type) {
-      throw new ReferenceError(`feature ${f.name}: the profile has no ${f.type} profile for it`);
+      throw new ReferenceError(`feature ${f.name}: the reference has no ${f.type} profile for it`);
     }
     if (p.type === 'categorical') {
       return {

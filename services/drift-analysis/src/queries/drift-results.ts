@@ -5,7 +5,7 @@
 import { TABLES, eventTime, ident, sql } from '@ballast/clickhouse';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { ResultSink } from '../domain/monitor-runner';
-import type { MonitorDefinition } from '../domain/monitor';
+import { manifestVersion, type MonitorDefinition } from '../domain/monitor';
 import type { WindowAnalysis } from '../domain/window-analysis';
 import type { StoredResult } from '../reports/drift-reports';
 
@@ -35,7 +35,7 @@ export function driftResultRows(
     window_end: at(analysis.windowEnd),
     monitor: monitor.name,
     model: monitor.model,
-    model_version: monitor.referenceVersion,
+    model_version: manifestVersion(monitor),
     feature: r.feature,
     method: r.method,
     value: r.value,
@@ -58,15 +58,16 @@ export class ClickHouseResultSink implements ResultSink {
   }
 }
 
-/** Reads the stored results of a model's windows starting in [from, to), oldest first. */
+/** Reads the stored results of a model's (or one monitor's) windows starting in [from, to), oldest first. */
 export class ClickHouseResultReader {
   constructor(private readonly clickhouse: ClickHouseClient) {}
 
-  async read(model: string, from: Date, to: Date): Promise<StoredResult[]> {
+  async read(model: string, from: Date, to: Date, monitor?: string): Promise<StoredResult[]> {
+    const own = monitor === undefined ? sql`` : sql` AND monitor = ${monitor}`;
     const q = sql`SELECT monitor, toUInt32(window_start) AS start, toUInt32(window_end) AS end,
         feature, method, value, threshold, status, sample_size
       FROM ${ident(TABLES.driftResults)} FINAL
-      WHERE model = ${model} AND window_start >= ${from} AND window_start < ${to}
+      WHERE model = ${model}${own} AND window_start >= ${from} AND window_start < ${to}
       ORDER BY monitor, window_start, feature, method`;
     const rows = await (
       await this.clickhouse.query({ query: q.text, format: 'JSONEachRow' })
@@ -93,5 +94,18 @@ export class ClickHouseResultReader {
       status: r.status,
       sampleSize: Number(r.sample_size),
     }));
+  }
+
+  /**
+   * The monitor's results of its `windows` windows up to the one starting at `last`
+   * (MonitorRunner.restore replays them after a restart).
+   */
+  async history(
+    monitor: MonitorDefinition,
+    options: { readonly last: Date; readonly windows: number },
+  ): Promise<StoredResult[]> {
+    const w = monitor.windowSeconds * 1000;
+    const from = new Date(options.last.getTime() - (options.windows - 1) * w);
+    return this.read(monitor.model, from, new Date(options.last.getTime() + w), monitor.name);
   }
 }

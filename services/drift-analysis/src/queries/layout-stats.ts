@@ -15,7 +15,7 @@
  * caller falls back to the general query (numeric-stats.ts).
  */
 import { join, sql, type Sql } from '@ballast/clickhouse';
-import type { NumericReference } from '../domain/reference';
+import type { BinnedFeature } from '../domain/reference';
 import { binLookup, type BinLookup } from './bin-lookup';
 import { windowSource, type WindowSelector } from './window-filter';
 
@@ -23,7 +23,7 @@ import { windowSource, type WindowSelector } from './window-filter';
 export interface LayoutPlan {
   readonly names: readonly string[];
   /** The monitored references by position; undefined for positions not monitored. */
-  readonly refs: readonly (NumericReference | undefined)[];
+  readonly refs: readonly (BinnedFeature | undefined)[];
   readonly stride: number;
   readonly lookups: readonly BinLookup[];
 }
@@ -31,10 +31,7 @@ export interface LayoutPlan {
 const NONE = binLookup([]);
 const NON_FINITE_KEY = 4294967295;
 
-export function layoutPlan(
-  names: readonly string[],
-  refs: readonly NumericReference[],
-): LayoutPlan {
+export function layoutPlan(names: readonly string[], refs: readonly BinnedFeature[]): LayoutPlan {
   const byName = new Map(refs.map((r) => [r.name, r]));
   const atPosition = names.map((n) => byName.get(n));
   const lookups = atPosition.map((r) => (r ? binLookup(r.fineEdges) : NONE));
@@ -97,12 +94,15 @@ export function histogramQuery(w: WindowSelector, plan: LayoutPlan): Sql {
   const firsts = sql`arrayMap((v, lo, sc, cells, bo) -> arrayElement(${before}, ${cell}),
       numeric_values, ${plan.lookups.map((l) => l.lo)}, ${plan.lookups.map((l) => l.scale)},
       ${plan.lookups.map((l) => l.cells)}, ${beforeOffsets})`;
+  // The edges once, under an alias: repeated for each comparison, 17-digit edges of
+  // 20 features passed 18.16's 256 KiB limit on the query text.
   const bin = join(
     [
       sql`f`,
-      ...Array.from(
-        { length: width },
-        (_, t) => sql`(v >= arrayElement(${edges}, eo + f + ${t + 1}))`,
+      ...Array.from({ length: width }, (_, t) =>
+        t === 0
+          ? sql`(v >= arrayElement((${edges} AS all_edges), eo + f + 1))`
+          : sql`(v >= arrayElement(all_edges, eo + f + ${t + 1}))`,
       ),
     ],
     ' + ',

@@ -14,7 +14,7 @@
  */
 import { ident, join, sql, type Sql } from '@ballast/clickhouse';
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { NumericReference } from '../domain/reference';
+import type { BinnedFeature } from '../domain/reference';
 import type { NumericWindowStats } from '../domain/window-stats';
 import { binExpression, binLookup } from './bin-lookup';
 import {
@@ -46,7 +46,7 @@ interface Row {
   features: FeatureRow[];
 }
 
-function featureAggregates(ref: NumericReference, i: number): Sql {
+function featureAggregates(ref: BinnedFeature, i: number): Sql {
   const [pos, v] = [ident(`p${i}`), ident(`v${i}`)];
   const present = sql`${pos} > 0`;
   const finite = sql`${present} AND isFinite(${v})`;
@@ -61,7 +61,7 @@ function featureAggregates(ref: NumericReference, i: number): Sql {
 /** The window's numeric aggregates, by the general way; `final` when a duplicate is pending a merge. */
 export function numericStatsQuery(
   w: WindowSelector,
-  refs: readonly NumericReference[],
+  refs: readonly BinnedFeature[],
   options: { final: boolean },
 ): Sql {
   const columns = refs.map((r, i) => {
@@ -81,7 +81,7 @@ function finiteOr(value: number | null, fallback: number): number {
   return value === null || !Number.isFinite(value) ? fallback : value;
 }
 
-function featureStats(ref: NumericReference, row: FeatureRow): NumericWindowStats {
+function featureStats(ref: BinnedFeature, row: FeatureRow): NumericWindowStats {
   const [rowsText, missingText, infiniteText, min, max, mean, variance, below, above, bins] = row;
   const fineCounts = new Array<number>(ref.fineEdges.length + 1).fill(0);
   const [binIds, counts] = bins;
@@ -161,7 +161,7 @@ async function rows<T>(clickhouse: ClickHouseClient, query: Sql): Promise<T[]> {
 export async function queryNumericStats(
   clickhouse: ClickHouseClient,
   w: WindowSelector,
-  refs: readonly NumericReference[],
+  refs: readonly BinnedFeature[],
 ): Promise<{ events: number; features: Map<string, NumericWindowStats> }> {
   const first = await rows<{ numeric_names: string[] }>(
     clickhouse,

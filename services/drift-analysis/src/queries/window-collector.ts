@@ -11,6 +11,7 @@ import { queryCategoricalCounts } from './categorical-counts';
 import { queryNumericStats } from './numeric-stats';
 import { queryRawValues } from './raw-values';
 import { queryVolumes } from './volumes';
+import { monitorSelector } from './window-filter';
 
 export interface WindowCollectorOptions {
   readonly clickhouse: ClickHouseClient;
@@ -38,12 +39,7 @@ export class ClickHouseWindowSource implements WindowSource {
     end: Date;
   }): Promise<{ stats: WindowStats; recentVolumes: number[] }> {
     const { clickhouse, monitor } = this.options;
-    const selector = {
-      model: monitor.model,
-      ...(monitor.trafficVersion === undefined ? {} : { trafficVersion: monitor.trafficVersion }),
-      windowStart: window.start,
-      windowEnd: window.end,
-    };
+    const selector = monitorSelector(monitor, window);
     const historyStart = new Date(
       window.start.getTime() - this.options.volumeHistoryWindows * monitor.windowSeconds * 1000,
     );

@@ -1,4 +1,5 @@
 import { TABLES, ident, sql, type Sql } from '@ballast/clickhouse';
+import type { MonitorDefinition } from '../domain/monitor';
 
 /** Which traffic a monitor window reads. */
 export interface WindowSelector {
@@ -7,6 +8,19 @@ export interface WindowSelector {
   readonly trafficVersion?: string;
   readonly windowStart: Date;
   readonly windowEnd: Date;
+}
+
+/** The monitor's traffic (its model, and its traffic version if it names one) in [start, end). */
+export function monitorSelector(
+  monitor: Pick<MonitorDefinition, 'model' | 'trafficVersion'>,
+  window: { readonly start: Date; readonly end: Date },
+): WindowSelector {
+  return {
+    model: monitor.model,
+    ...(monitor.trafficVersion === undefined ? {} : { trafficVersion: monitor.trafficVersion }),
+    windowStart: window.start,
+    windowEnd: window.end,
+  };
 }
 
 /**

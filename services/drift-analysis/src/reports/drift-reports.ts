@@ -10,6 +10,7 @@ import type { MethodResult } from '../domain/feature-analysis';
 import { HysteresisTracker, type Severity } from '../domain/hysteresis';
 import type { MonitorDefinition } from '../domain/monitor';
 import type { FeatureReference } from '../domain/reference';
+import { DRIFT_METHODS } from '../domain/subjects';
 import { analyseWindow } from '../domain/window-analysis';
 import type { FeatureWindowStats } from '../domain/window-stats';
 
@@ -49,14 +50,6 @@ export class UnknownModelError extends Error {
 export class ReportRequestError extends Error {
   override readonly name = 'ReportRequestError';
 }
-
-export const DRIFT_METHODS: ReadonlySet<string> = new Set([
-  'ks',
-  'wasserstein_normed',
-  'psi',
-  'chi_square',
-  'jensen_shannon',
-]);
 
 export interface ReportWindow {
   readonly monitor: string;

@@ -10,6 +10,7 @@ import type { Logger } from '@ballast/telemetry';
 import { create, toBinary } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { randomUUID } from 'node:crypto';
+import { manifestVersion } from '../domain/monitor';
 import type { AlertSink, DriftAlertEvent } from '../domain/monitor-runner';
 
 const SEVERITY = {
@@ -22,7 +23,7 @@ export function toDriftAlert(alert: DriftAlertEvent, now: Date = new Date()) {
   return create(DriftAlertSchema, {
     eventId: randomUUID(),
     eventTime: timestampFromDate(now),
-    model: { name: alert.monitor.model, version: alert.monitor.referenceVersion },
+    model: { name: alert.monitor.model, version: manifestVersion(alert.monitor) },
     monitor: alert.monitor.name,
     feature: alert.feature,
     method: alert.method,
@@ -74,7 +75,7 @@ export class AlertPublisher implements AlertSink {
         body: JSON.stringify({
           monitor: alert.monitor.name,
           model: alert.monitor.model,
-          modelVersion: alert.monitor.referenceVersion,
+          modelVersion: manifestVersion(alert.monitor),
           severity: alert.severity,
           feature: alert.feature,
           method: alert.method,

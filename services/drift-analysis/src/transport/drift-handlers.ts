@@ -37,7 +37,7 @@ export function driftHandlers({
         return {
           name: m.monitor.name,
           model: m.monitor.model,
-          referenceVersion: m.monitor.referenceVersion,
+          referenceVersion: m.monitor.referenceVersion ?? '',
           features: m.references.map((r) => r.name),
           windowSeconds: m.monitor.windowSeconds,
           status: m.status(),
