@@ -6,7 +6,10 @@
  * database, dropped afterwards.
  *
  *   npx nx run drift-analysis:build && \
- *   node services/drift-analysis/dist/bench.js   # CLICKHOUSE_URL, BENCH_ROWS, BENCH_SMALL_ROWS
+ *   node services/drift-analysis/dist/bench.js   # CLICKHOUSE_URL, BENCH_ROWS, BENCH_SMALL_ROWS, BENCH_SAMPLE_EVENTS
+ *
+ * BENCH_DATABASE=name keeps the seeded data in that database for the next run, which
+ * then skips seeding (when changing queries, not sizes).
  */
 import { createClickHouse, ensureDatabase, ident, migrate, sql, TABLES } from '@ballast/clickhouse';
 import type { ReferenceProfile } from '@ballast/model-store';
@@ -120,12 +123,20 @@ async function naiveStats(
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
+interface Report {
+  ms: number;
+  queryMs: number;
+  drifted: string[];
+  /** Each statistic, by `feature:method`. */
+  values: Map<string, number>;
+}
+
 async function timeReport(
   source: ClickHouseWindowSource,
   monitor: MonitorDefinition,
   refs: readonly NumericReference[],
   start: number,
-): Promise<{ ms: number; queryMs: number; drifted: string[] }> {
+): Promise<Report> {
   const began = performance.now();
   const { stats, recentVolumes } = await source.collect({
     start: new Date(start),
@@ -137,6 +148,11 @@ async function timeReport(
     ms: performance.now() - began,
     queryMs: queried - began,
     drifted: analysis.features.filter((f) => f.verdict === 'drift').map((f) => f.feature),
+    values: new Map(
+      analysis.features.flatMap((f) =>
+        f.results.map((r) => [`${f.feature}:${r.method}`, r.value] as const),
+      ),
+    ),
   };
 }
 
@@ -145,14 +161,14 @@ async function main(): Promise<void> {
   const smallRows = env('BENCH_SMALL_ROWS', 200_000);
   const options = {
     url: process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:18123',
-    database: `ballast_bench_drift_${process.pid}`,
+    database: process.env.BENCH_DATABASE ?? `ballast_bench_drift_${process.pid}`,
     requestTimeoutMs: 600_000,
   };
   await ensureDatabase(options);
   const clickhouse = createClickHouse(options);
   try {
     await migrate(clickhouse);
-    const model = `bench-drift-${process.pid}`;
+    const model = 'bench-drift';
     const monitor = parseMonitors([
       { name: 'bench', model, referenceVersion: '1', windowSeconds: 3600 },
     ])[0] as MonitorDefinition;
@@ -163,24 +179,56 @@ async function main(): Promise<void> {
     const large = Math.floor(Date.UTC(2024, 0, 1) / HOUR) * HOUR;
     const small = large + 2 * HOUR;
     const seeding = performance.now();
-    await seed(clickhouse, model, large, rows);
-    await seed(clickhouse, model, small, smallRows);
-    console.log(
-      `seeded ${rows} + ${smallRows} events × ${FEATURES} features in ${seconds(performance.now() - seeding)}`,
-    );
-    const source = new ClickHouseWindowSource({
-      clickhouse,
-      monitor,
-      references: refs,
-      rawMaxRows: 5000,
-      volumeHistoryWindows: 24,
+    const stored = await clickhouse.query({
+      query: sql`SELECT count() AS n FROM ${ident(TABLES.predictionEvents)}`.text,
+      format: 'JSONEachRow',
     });
-    for (let run = 1; run <= 2; run += 1) {
-      const r = await timeReport(source, monitor, refs, large);
-      console.log(
-        `report over ${rows} events, run ${run}: ${seconds(r.ms)} (queries ${seconds(r.queryMs)}); drifted: ${r.drifted.join(', ')}`,
-      );
+    const existing = Number((await stored.json<{ n: string }>())[0]?.n ?? 0);
+    if (existing === 0) {
+      await seed(clickhouse, model, large, rows);
+      await seed(clickhouse, model, small, smallRows);
     }
+    console.log(
+      `${existing === 0 ? 'seeded' : 'reused'} ${rows} + ${smallRows} events × ${FEATURES} features in ${seconds(performance.now() - seeding)}`,
+    );
+    const sourceOf = (sampleEvents: number) =>
+      new ClickHouseWindowSource({
+        clickhouse,
+        monitor,
+        references: refs,
+        rawMaxRows: 5000,
+        volumeHistoryWindows: 24,
+        sampleEvents,
+      });
+    // The report as the service runs it (a sample of DRIFT_SAMPLE_EVENTS' default), and exactly.
+    const sampleEvents = env('BENCH_SAMPLE_EVENTS', 1_000_000);
+    const reports: Record<string, Awaited<ReturnType<typeof timeReport>>> = {};
+    for (const [label, sample] of [
+      [`sampled (at least ${sampleEvents} events)`, sampleEvents],
+      ['exact (every event)', 0],
+    ] as const) {
+      const source = sourceOf(sample);
+      for (let run = 1; run <= 2; run += 1) {
+        const r = await timeReport(source, monitor, refs, large);
+        reports[label] = r;
+        console.log(
+          `report over ${rows} events, ${label}, run ${run}: ${seconds(r.ms)} (queries ${seconds(r.queryMs)}); drifted: ${r.drifted.join(', ')}`,
+        );
+      }
+    }
+    const [sampled, exact] = Object.values(reports) as [Report, Report];
+    // Per method, the largest difference between the sampled and the exact value over the features.
+    const gaps = new Map<string, number>();
+    for (const [key, value] of exact.values) {
+      const method = key.slice(key.indexOf(':') + 1);
+      const gap = Math.abs(value - (sampled.values.get(key) ?? NaN));
+      if (Number.isFinite(gap)) gaps.set(method, Math.max(gaps.get(method) ?? 0, gap));
+    }
+    console.log(
+      `sampled vs exact, largest difference over the features: ${[...gaps]
+        .map(([method, gap]) => `${method} ${gap.toExponential(2)}`)
+        .join(', ')}`,
+    );
     const plan = layoutPlan(names, refs);
     const selector = { model, windowStart: new Date(large), windowEnd: new Date(large + HOUR) };
     for (const [what, query] of [
@@ -191,7 +239,7 @@ async function main(): Promise<void> {
       await (await clickhouse.query({ query: query.text, format: 'JSONEachRow' })).json();
       console.log(`${what} alone: ${seconds(performance.now() - began)}`);
     }
-    const pushed = await timeReport(source, monitor, refs, small);
+    const pushed = await timeReport(sourceOf(0), monitor, refs, small);
     const began = performance.now();
     const stats = await naiveStats(
       clickhouse,
@@ -220,7 +268,10 @@ async function main(): Promise<void> {
       `memory: rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB after the naive run`,
     );
   } finally {
-    await clickhouse.command({ query: `DROP DATABASE IF EXISTS ${ident(options.database).text}` });
+    if (!process.env.BENCH_DATABASE)
+      await clickhouse.command({
+        query: `DROP DATABASE IF EXISTS ${ident(options.database).text}`,
+      });
     await clickhouse.close();
   }
 }

@@ -37,6 +37,8 @@ export const driftConfigSpec = {
   DRIFT_MONITORS: monitors(),
   /** Features with at most this many values in a window get exact tests on raw values. */
   DRIFT_RAW_MAX_ROWS: int({ default: 5000, min: 0, max: 1_000_000 }),
+  /** Windows of more than twice this many events are analysed on a sample of at least this many; 0: never. */
+  DRIFT_SAMPLE_EVENTS: int({ default: 1_000_000, min: 0, max: 1_000_000_000 }),
   /** Earlier windows the volume check compares a window with. */
   DRIFT_VOLUME_HISTORY_WINDOWS: int({ default: 24, min: 3, max: 1000 }),
   /** At start, closed windows not yet analysed are caught up, at most this many per monitor. */

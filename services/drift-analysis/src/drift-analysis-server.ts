@@ -120,6 +120,7 @@ export class DriftAnalysisServer {
         references,
         rawMaxRows: this.config.DRIFT_RAW_MAX_ROWS,
         volumeHistoryWindows: this.config.DRIFT_VOLUME_HISTORY_WINDOWS,
+        sampleEvents: this.config.DRIFT_SAMPLE_EVENTS,
       });
       this.sources.set(monitor.name, source);
       const runner = new MonitorRunner({

@@ -1,6 +1,8 @@
 /**
  * The ClickHouse side of a monitor window ({@link WindowSource}): volumes, numeric
- * aggregates and category counts pushed down, raw values only for small windows.
+ * aggregates and category counts pushed down, raw values only for small windows,
+ * and a deterministic sample of the events for very large windows (README
+ * "Approximations for large windows").
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { WindowSource } from '../domain/monitor-runner';
@@ -21,6 +23,16 @@ export interface WindowCollectorOptions {
   readonly rawMaxRows: number;
   /** Earlier windows the volume check looks back on. */
   readonly volumeHistoryWindows: number;
+  /**
+   * A window of more than twice this many events is analysed on a deterministic
+   * 1-in-m sample of at least this many (m = ⌊events / sampleEvents⌋); 0: never.
+   */
+  readonly sampleEvents: number;
+}
+
+/** The sample modulus for a window of `events` events (1: every event). */
+export function sampleModulus(events: number, sampleEvents: number): number {
+  return sampleEvents > 0 && events > 2 * sampleEvents ? Math.floor(events / sampleEvents) : 1;
 }
 
 export class ClickHouseWindowSource implements WindowSource {
@@ -39,17 +51,23 @@ export class ClickHouseWindowSource implements WindowSource {
     end: Date;
   }): Promise<{ stats: WindowStats; recentVolumes: number[] }> {
     const { clickhouse, monitor } = this.options;
-    const selector = monitorSelector(monitor, window);
     const historyStart = new Date(
       window.start.getTime() - this.options.volumeHistoryWindows * monitor.windowSeconds * 1000,
     );
-    const [volumes, numeric, categorical] = await Promise.all([
-      // Earlier windows only: the current one's count comes deduplicated with the numeric stats.
-      queryVolumes(
-        clickhouse,
-        { ...selector, windowStart: historyStart, windowEnd: window.start },
-        monitor.windowSeconds,
-      ),
+    // Counted as stored (cheap): decides whether the window is sampled.
+    const volumes = await queryVolumes(
+      clickhouse,
+      monitorSelector(monitor, { start: historyStart, end: window.end }),
+      monitor.windowSeconds,
+    );
+    const current = Math.floor(window.start.getTime() / 1000);
+    const events = volumes.get(current) ?? 0;
+    volumes.delete(current);
+    const selector = {
+      ...monitorSelector(monitor, window),
+      sampleModulus: sampleModulus(events, this.options.sampleEvents),
+    };
+    const [numeric, categorical] = await Promise.all([
       queryNumericStats(clickhouse, selector, this.numeric),
       queryCategoricalCounts(
         clickhouse,
@@ -70,15 +88,15 @@ export class ClickHouseWindowSource implements WindowSource {
       const values = raw.get(name);
       features.set(name, values ? { ...s, values } : s);
     }
-    const recentVolumes = [...volumes.values()];
     return {
       stats: {
         windowStart: window.start,
         windowEnd: window.end,
-        rows: numeric.events,
+        // Deduplicated when every event was read; the stored count of a sampled window.
+        rows: selector.sampleModulus > 1 ? events : numeric.events,
         features,
       },
-      recentVolumes,
+      recentVolumes: [...volumes.values()],
     };
   }
 }

@@ -8,6 +8,12 @@ export interface WindowSelector {
   readonly trafficVersion?: string;
   readonly windowStart: Date;
   readonly windowEnd: Date;
+  /**
+   * Only the events with cityHash64(event_id) % sampleModulus = 0: a deterministic
+   * 1-in-m sample (both copies of a redelivered event fall on the same side). All
+   * events when absent or 1.
+   */
+  readonly sampleModulus?: number;
 }
 
 /** The monitor's traffic (its model, and its traffic version if it names one) in [start, end). */
@@ -40,8 +46,10 @@ export function windowSource(
 ): Sql {
   const version =
     w.trafficVersion === undefined ? sql`` : sql` AND model_version = ${w.trafficVersion}`;
+  const modulus = w.sampleModulus ?? 1;
+  const sample = modulus > 1 ? sql` AND cityHash64(event_id) % ${modulus} = 0` : sql``;
   return sql`${ident(TABLES.predictionEvents)}${final ? sql` FINAL` : sql``} ${arrayJoin}
     WHERE model = ${w.model}
       AND event_time >= ${w.windowStart} AND event_time < ${w.windowEnd}
-      AND role != 'shadow'${version}`;
+      AND role != 'shadow'${version}${sample}`;
 }
