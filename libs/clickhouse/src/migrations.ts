@@ -58,6 +58,41 @@ export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
 
 const LEDGER = 'schema_migrations';
 
+/** `ALTER TABLE <table> ADD COLUMN IF NOT EXISTS <column> ...`, which 18.16 cannot parse. */
+const ADD_COLUMN_IF_NOT_EXISTS =
+  /^(ALTER\s+TABLE\s+([A-Za-z_][A-Za-z0-9_]*)\s+ADD\s+COLUMN\s+)IF\s+NOT\s+EXISTS\s+([A-Za-z_][A-Za-z0-9_]*)\b/i;
+
+async function hasColumn(client: ClickHouseClient, table: string, column: string) {
+  const rows = await (
+    await client.query({
+      query: sql`SELECT count() AS n FROM system.columns
+                 WHERE database = currentDatabase() AND table = ${table} AND name = ${column}`.text,
+      format: 'JSONEachRow',
+    })
+  ).json<{ n: string | number }>();
+  return Number(rows[0]?.n) > 0;
+}
+
+/**
+ * Runs one statement. ADD COLUMN IF NOT EXISTS is emulated, so that it stays
+ * idempotent on 18.16: skipped when the column exists, else sent without the clause;
+ * if that fails because a concurrent start added the column meanwhile, it is done.
+ */
+async function apply(client: ClickHouseClient, statement: string): Promise<void> {
+  const match = ADD_COLUMN_IF_NOT_EXISTS.exec(statement);
+  if (!match) {
+    await client.command({ query: statement });
+    return;
+  }
+  const [clause, head, table, column] = match as unknown as [string, string, string, string];
+  if (await hasColumn(client, table, column)) return;
+  try {
+    await client.command({ query: head + column + statement.slice(clause.length) });
+  } catch (error) {
+    if (!(await hasColumn(client, table, column))) throw error;
+  }
+}
+
 /**
  * Applies the migrations not yet recorded in `schema_migrations`, in order. Safe to
  * run at every service start and from several services at once: each statement is
@@ -92,7 +127,7 @@ export async function migrate(
     }
     for (const statement of migration.statements) {
       try {
-        await client.command({ query: statement });
+        await apply(client, statement);
       } catch (error) {
         throw new MigrationError(
           `migration ${migration.version} (${migration.name}) failed: ${statement.slice(0, 200)}`,

@@ -44,6 +44,8 @@ export interface PredictionEventRow extends EventTime {
   output_names: string[];
   output_values: number[][];
   latency_ms: number;
+  /** Empty when the request was answered, else the gRPC status code name the caller got. */
+  error_code: string;
 }
 
 /** One row of outcome_events. */

@@ -58,6 +58,19 @@ describe('migrations', () => {
     );
   });
 
+  it('run again without error: ADD COLUMN IF NOT EXISTS and the recreated view (0004)', async () => {
+    // As after a crash between a migration's statements and its ledger row.
+    const all = loadMigrations();
+    const errorCode = all.find((m) => m.name === 'prediction_error_code');
+    expect(errorCode).toBeDefined();
+    const again = { ...errorCode!, version: all.length + 1, name: 'again' };
+    expect(await migrate(client, [...all, again])).toEqual({ applied: [again.version] });
+    const viewColumns = (await rows<{ name: string }>(`DESCRIBE TABLE ${TABLES.predictions}`)).map(
+      (r) => r.name,
+    );
+    expect(viewColumns).toContain('error_code');
+  });
+
   it('refuse a migration edited after it was applied', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'migrations-'));
     const [first] = loadMigrations();
@@ -162,6 +175,7 @@ describe('event tables', () => {
       output_names: [],
       output_values: [],
       latency_ms: 0,
+      error_code: '',
     };
     await client.insert({ table: TABLES.predictionEvents, values: [event], format: 'JSONEachRow' });
     const [stored] = await rows<{
@@ -178,6 +192,26 @@ describe('event tables', () => {
        FROM ${TABLES.predictions} WHERE model = 'nan-check'`,
     );
     expect(stored).toEqual({ nan: 1, pos: 1, neg: 1, value: 2.5, t: '2026-11-28 13:00:00', ms: 7 });
+  });
+
+  it('show error_code in the view, empty for rows written without it', async () => {
+    const base = { event_time: '2026-11-28 14:00:00', model: 'error-code-check', role: 'primary' };
+    await client.insert({
+      table: TABLES.predictionEvents,
+      values: [
+        { ...base, event_id: randomUUID(), request_id: 'answered' },
+        { ...base, event_id: randomUUID(), request_id: 'failed', error_code: 'UNAVAILABLE' },
+      ],
+      format: 'JSONEachRow',
+    });
+    const stored = await rows<{ request_id: string; error_code: string }>(
+      `SELECT request_id, error_code FROM ${TABLES.predictions}
+       WHERE model = 'error-code-check' ORDER BY request_id`,
+    );
+    expect(stored).toEqual([
+      { request_id: 'answered', error_code: '' },
+      { request_id: 'failed', error_code: 'UNAVAILABLE' },
+    ]);
   });
 });
 

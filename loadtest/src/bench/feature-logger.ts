@@ -91,6 +91,7 @@ function row(model: string, i: number): PredictionEventRow {
     output_names: ['probabilities'],
     output_values: [[0.3, 0.7]],
     latency_ms: 1,
+    error_code: '',
   };
 }
 

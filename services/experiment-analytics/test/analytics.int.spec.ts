@@ -160,6 +160,85 @@ describe('sufficient statistics in SQL', () => {
   });
 });
 
+describe('serving guardrails in SQL', () => {
+  it('count failed requests per variant and keep latency over answered requests only', async () => {
+    const def = experiment({
+      guardrails: { latencyP95MaxIncrease: 0.5, errorRateMaxIncrease: 0.01 },
+    });
+    const rows = simulate(
+      def,
+      [
+        { variant: 'v1', units: 800, conversion: 0.1 },
+        { variant: 'v2', units: 800, conversion: 0.1 },
+      ],
+      51,
+    );
+    // A failed later request for some exposed units: 5 in v1, 80 in v2, slow to fail.
+    const failures = (variant: string, count: number, errorCode: string) =>
+      rows.predictions
+        .filter((p) => p.variant === variant)
+        .slice(0, count)
+        .map((p) =>
+          prediction(def, {
+            unit: p.unit_id,
+            variant,
+            ms: Date.parse(`${p.event_time.replace(' ', 'T')}Z`) + 30_000,
+            latency: 10_000,
+            errorCode,
+          }),
+        );
+    const failed = [
+      ...failures('v1', 5, 'UNAVAILABLE'),
+      ...failures('v2', 80, 'DEADLINE_EXCEEDED'),
+    ];
+    await insertEvents(clickhouse, {
+      predictions: [...rows.predictions, ...failed],
+      outcomes: rows.outcomes,
+    });
+
+    const data = await loadExperimentData(clickhouse, def);
+    for (const [variant, errors] of [
+      ['v1', 5],
+      ['v2', 80],
+    ] as const) {
+      const answered = rows.predictions
+        .filter((p) => p.variant === variant)
+        .map((p) => p.latency_ms)
+        .sort((a, b) => a - b);
+      const stats = data.serving.find((s) => s.variant === variant);
+      expect(stats).toMatchObject({ requests: answered.length + errors, errors });
+      expect(stats?.latencyP95).toBeCloseTo(answered[Math.floor(0.95 * answered.length)]!, 9);
+      expect(stats?.latencyMean).toBeCloseTo(
+        answered.reduce((a, b) => a + b, 0) / answered.length,
+        6,
+      );
+    }
+
+    const report = analyzeExperiment({ definition: def, data, now });
+    expect(report.guardrails).toContainEqual(
+      expect.objectContaining({ variant: 'v2', guardrail: 'error_rate', violated: true }),
+    );
+    expect(report.guardrails).toContainEqual(
+      expect.objectContaining({ variant: 'v2', guardrail: 'latency_p95_ms', violated: false }),
+    );
+    expect(report.decision).toMatchObject({ recommendation: 'stop_harm', variant: 'v2' });
+
+    await new ResultsStore(clickhouse).write(report);
+    const stored = await (
+      await clickhouse.query({
+        query: `SELECT variant, status, verdict, mean, p_value FROM experiment_results
+                WHERE experiment_id = '${def.id}' AND metric = 'guardrail:error_rate'`,
+        format: 'JSONEachRow',
+      })
+    ).json<{ variant: string; status: string; verdict: string; mean: number; p_value: number }>();
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ variant: 'v2', status: 'ok', verdict: 'violated' });
+    const v2 = data.serving.find((s) => s.variant === 'v2');
+    expect(stored[0]?.mean).toBeCloseTo(80 / (v2?.requests ?? Number.NaN), 9);
+    expect(stored[0]?.p_value).toBeLessThan(0.05);
+  });
+});
+
 describe('analysis of whole experiments', () => {
   it('ships v2 when it truly converts better, with a positive lift and its interval', async () => {
     const def = experiment();

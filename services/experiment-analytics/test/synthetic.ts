@@ -47,8 +47,11 @@ export function prediction(
     ms: number;
     latency?: number;
     role?: PredictionEventRow['role'];
+    /** A failed request: no outputs, this gRPC status code name. */
+    errorCode?: string;
   },
 ): PredictionEventRow {
+  const failed = fields.errorCode !== undefined && fields.errorCode !== '';
   return {
     event_id: id('p'),
     ...eventTime(fields.ms),
@@ -64,9 +67,10 @@ export function prediction(
     numeric_values: [],
     categorical_names: [],
     categorical_values: [],
-    output_names: ['probabilities'],
-    output_values: [[0.3, 0.7]],
+    output_names: failed ? [] : ['probabilities'],
+    output_values: failed ? [] : [[0.3, 0.7]],
     latency_ms: fields.latency ?? 5,
+    error_code: fields.errorCode ?? '',
   };
 }
 

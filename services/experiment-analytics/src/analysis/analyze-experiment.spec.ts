@@ -44,6 +44,7 @@ function serving(variant: string, latencyP95: number): ServingStats {
   return {
     variant,
     requests: 100,
+    errors: 0,
     latencyMean: latencyP95 / 2,
     latencyP95,
     scoreN: 0,

@@ -67,11 +67,15 @@ export type SrmResult =
 /** One serving guardrail of one treatment against the control. */
 export interface GuardrailCheck {
   readonly variant: string;
-  readonly guardrail: 'latency_p95_ms' | 'score_mean' | `metric:${string}`;
+  readonly guardrail: 'latency_p95_ms' | 'score_mean' | 'error_rate' | `metric:${string}`;
   readonly control: number | null;
   readonly treatment: number | null;
   readonly violated: boolean;
   readonly reason: string;
+  /** The check's test p-value, for checks that test (error_rate); else absent. */
+  readonly pValue?: number | null;
+  /** `insufficient_data` when the data cannot decide the check yet; absent means ok. */
+  readonly status?: 'ok' | 'insufficient_data';
 }
 
 export type Recommendation =

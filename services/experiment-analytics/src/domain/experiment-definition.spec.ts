@@ -81,6 +81,9 @@ describe('parseExperimentDefinition', () => {
       'guardrails.score.index',
       'integer',
     ],
+    [{ guardrails: { errorRateMaxIncrease: -0.01 } }, 'guardrails.errorRateMaxIncrease', '[0, 1]'],
+    [{ guardrails: { errorRateMaxIncrease: 1.5 } }, 'guardrails.errorRateMaxIncrease', '[0, 1]'],
+    [{ guardrails: { errorRateMaxIncrease: '1%' } }, 'guardrails.errorRateMaxIncrease', 'finite'],
   ])('rejects %j naming %s', (override, field, reason) => {
     const error = errorOf({ ...valid, ...override });
     expect(error.field).toBe(field);

@@ -50,6 +50,12 @@ export interface VariantDefinition {
 export interface Guardrails {
   /** Violation when a treatment's p95 latency exceeds the control's by more than this share. */
   readonly latencyP95MaxIncrease?: number;
+  /**
+   * Violation when a treatment's error rate (failed / all requests) exceeds the
+   * control's by more than this (absolute: 0.01 is one percentage point) and a
+   * one-sided two-proportion z-test at `alpha` finds it higher.
+   */
+  readonly errorRateMaxIncrease?: number;
   /** Score = output_values[indexOf(output_names, output)][index] (1-based index). */
   readonly score?: {
     readonly output: string;
@@ -229,6 +235,13 @@ function parseGuardrails(value: unknown): Guardrails {
         min: 0,
         max: 100,
       },
+    );
+  }
+  if (o.errorRateMaxIncrease !== undefined) {
+    guardrails.errorRateMaxIncrease = number(
+      'guardrails.errorRateMaxIncrease',
+      o.errorRateMaxIncrease,
+      { min: 0, max: 1 },
     );
   }
   if (o.score !== undefined) {

@@ -1,8 +1,9 @@
 /**
  * Serving guardrails per variant from the experiment's primary prediction events
- * (request level, not unit level): request count, mean and p95 latency, and the
- * score's Σ and Σ² when a score output is configured. The event tables carry no
- * error flag, so there is no error rate to report.
+ * (request level, not unit level): request count (answered and failed), failed
+ * requests (error_code set), mean and p95 latency and the score's Σ and Σ² when a
+ * score output is configured, the last three over answered requests only (a failed
+ * request has no score, and its latency is the time to fail).
  *
  * p95 is `quantileExact`: the value at position ⌊0.95·n⌋ of the sorted latencies
  * (0-based), exact and reproducible, unlike the sampling `quantile`.
@@ -20,7 +21,11 @@ import { PREDICTION_EVENTS, experimentPredictionsFilter } from './exposures';
 
 export interface ServingStats {
   readonly variant: string;
+  /** Answered and failed. */
   readonly requests: number;
+  /** Failed: the caller got an error status. */
+  readonly errors: number;
+  /** Over answered requests; 0 when there were none. */
   readonly latencyMean: number;
   readonly latencyP95: number;
   /** Requests whose outputs held the score. */
@@ -39,30 +44,35 @@ function scoreSql(def: ExperimentDefinition): { present: Sql; value: Sql } {
   };
 }
 
-/** Rows: variant, requests, latency_mean, latency_p95, score_n, score_sum, score_sum2. */
+/** Rows: variant, requests, errors, latency_mean, latency_p95, score_n, score_sum, score_sum2. */
 export function servingStatsSql(def: ExperimentDefinition): Sql {
   const score = scoreSql(def);
   return sql`SELECT
       variant,
       count() AS requests,
-      avg(latency_ms) AS latency_mean,
-      quantileExact(0.95)(latency_ms) AS latency_p95,
-      countIf(${score.present}) AS score_n,
-      sumIf(${score.value}, ${score.present}) AS score_sum,
-      sumIf(${score.value} * ${score.value}, ${score.present}) AS score_sum2
+      countIf(error_code != '') AS errors,
+      avgIf(latency_ms, error_code = '') AS latency_mean,
+      quantileExactIf(0.95)(latency_ms, error_code = '') AS latency_p95,
+      countIf(error_code = '' AND ${score.present}) AS score_n,
+      sumIf(${score.value}, error_code = '' AND ${score.present}) AS score_sum,
+      sumIf(${score.value} * ${score.value}, error_code = '' AND ${score.present}) AS score_sum2
     FROM ${PREDICTION_EVENTS}
     WHERE ${experimentPredictionsFilter(def)}
     GROUP BY variant
     ORDER BY variant`;
 }
 
+const finiteOrZero = (x: number): number => (Number.isFinite(x) ? x : 0);
+
 export function parseServingStats(row: Record<string, string | number>): ServingStats {
   const num = (key: string): number => Number(row[key]);
   return {
     variant: String(row.variant),
     requests: num('requests'),
-    latencyMean: num('latency_mean'),
-    latencyP95: num('latency_p95'),
+    errors: num('errors'),
+    // avgIf over no row is nan, quantileExactIf 0.
+    latencyMean: finiteOrZero(num('latency_mean')),
+    latencyP95: finiteOrZero(num('latency_p95')),
     scoreN: num('score_n'),
     scoreSum: num('score_sum'),
     scoreSumSquares: num('score_sum2'),

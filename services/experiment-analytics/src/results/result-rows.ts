@@ -159,8 +159,9 @@ export function toResultRows(report: ExperimentReport): ExperimentResultRow[] {
       mean: finite(g.treatment),
       ...NO_NUMBERS,
       lift: g.control !== null && g.treatment !== null ? finite(g.treatment - g.control) : null,
-      status: 'ok',
+      status: g.status ?? 'ok',
       reason: g.reason,
+      p_value: g.pValue === undefined ? null : finite(g.pValue),
       significant: 0,
       verdict: g.violated ? 'violated' : 'respected',
     }));

@@ -63,6 +63,17 @@ it('maps a prediction event to its row, keeping a missing feature as NaN', () =>
     output_names: ['probabilities'],
     output_values: [[0.2, 0.8]],
     latency_ms: 1.25,
+    error_code: '',
+  });
+});
+
+it('maps a failed request to a row with its error code and no outputs', () => {
+  const row = predictionRow(prediction({ outputs: [], errorCode: 'DEADLINE_EXCEEDED' }), NOW);
+  expect(row).toMatchObject({
+    error_code: 'DEADLINE_EXCEEDED',
+    output_names: [],
+    output_values: [],
+    numeric_names: ['mean_radius', 'mean_texture'],
   });
 });
 

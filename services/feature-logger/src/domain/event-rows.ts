@@ -95,6 +95,7 @@ export function predictionRow(event: PredictionFields, now = Date.now()): Predic
     output_names: named(event.outputNames, 'outputs'),
     output_values: event.outputValues,
     latency_ms: event.latencyMs,
+    error_code: event.errorCode,
   };
 }
 

@@ -61,6 +61,7 @@ function expectedPrediction(event: PredictionEvent) {
     outputNames: event.outputs.map((o) => o.name),
     outputValues: event.outputs.map((o) => o.values),
     latencyMs: event.latencyMs,
+    errorCode: event.errorCode,
   };
 }
 
@@ -97,6 +98,7 @@ function randomPrediction(seed: number): PredictionEvent {
       values: Array.from({ length: r.int(4) }, () => r.double()),
     })),
     latencyMs: r.double(),
+    errorCode: r.pick(['', '', 'UNAVAILABLE', 'DEADLINE_EXCEEDED', r.text()]),
   });
 }
 
@@ -154,6 +156,7 @@ it('reads what other encoders may write: unpacked doubles, unknown fields, repea
   w.tag(97, WireType.Bit32).fixed32(1);
   w.tag(96, WireType.StartGroup).tag(1, WireType.Varint).int32(3).tag(96, WireType.EndGroup);
   w.tag(8, WireType.Varint).int32(-1); // an enum value from a newer producer, negative
+  w.tag(13, WireType.LengthDelimited).string('UNAVAILABLE');
   const wire = Buffer.from(w.finish());
   expect(decodePrediction(wire)).toEqual(
     expectedPrediction(fromBinary(PredictionEventSchema, wire)),
@@ -164,6 +167,7 @@ it('reads what other encoders may write: unpacked doubles, unknown fields, repea
     eventTime: { seconds: 1_700_000_000, nanos: 5_000_000 },
     outputValues: [[0.25, 0.75]],
     role: -1,
+    errorCode: 'UNAVAILABLE',
   });
 });
 

@@ -41,6 +41,8 @@ export interface PredictionFields extends EventHeader {
   outputNames: string[];
   outputValues: number[][];
   latencyMs: number;
+  /** Empty when the request was answered, else the gRPC status code name. */
+  errorCode: string;
 }
 
 export interface OutcomeFields extends EventHeader {
@@ -166,6 +168,7 @@ export function decodePrediction(bytes: Buffer): PredictionFields {
     outputNames: [],
     outputValues: [],
     latencyMs: 0,
+    errorCode: '',
   };
   for (let tag = r.tag(); tag !== 0; tag = r.tag()) {
     if (headerField(r, tag, event)) continue;
@@ -196,6 +199,9 @@ export function decodePrediction(bytes: Buffer): PredictionFields {
         break;
       case 12:
         event.latencyMs = doubleField(r, tag);
+        break;
+      case 13:
+        event.errorCode = stringField(r, tag);
         break;
       default:
         r.skip(tag);

@@ -20,6 +20,7 @@ const prediction: PredictionEventRow = {
   output_names: ['probabilities', 'empty'],
   output_values: [[0.2, 0.8, -0], []],
   latency_ms: Number.NaN,
+  error_code: '',
 };
 
 it('writes a prediction row as stringifyRow does, NaN and infinities as strings', () => {
@@ -27,6 +28,8 @@ it('writes a prediction row as stringifyRow does, NaN and infinities as strings'
   expect(predictionLine(prediction)).toContain('"numeric_values":[14.2,"nan","inf",1e-300,"-inf"]');
   const plain = { ...prediction, numeric_values: [1, 2, 3, 4, 5], latency_ms: 1.25 };
   expect(predictionLine(plain)).toBe(`${stringifyRow(plain)}\n`);
+  const failed = { ...plain, output_names: [], output_values: [], error_code: 'UNAVAILABLE "x"' };
+  expect(predictionLine(failed)).toBe(`${stringifyRow(failed)}\n`);
 });
 
 it('writes an outcome row as stringifyRow does', () => {

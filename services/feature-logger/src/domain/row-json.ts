@@ -31,7 +31,7 @@ export function predictionLine(row: PredictionEventRow): string {
     `,"numeric_names":${text(row.numeric_names)},"numeric_values":${numbers(row.numeric_values)}` +
     `,"categorical_names":${text(row.categorical_names)},"categorical_values":${text(row.categorical_values)}` +
     `,"output_names":${text(row.output_names)},"output_values":${outputs}]` +
-    `,"latency_ms":${number(row.latency_ms)}}\n`
+    `,"latency_ms":${number(row.latency_ms)},"error_code":${text(row.error_code)}}\n`
   );
 }
 

@@ -2,7 +2,8 @@
  * The router's use case: one ModelInfer call resolved against its model's active
  * deployment, forwarded to a replica with the version set, answered with the routing
  * decision in response parameters, then recorded (and maybe mirrored) off the
- * caller's path.
+ * caller's path. A request that was routed but failed is recorded too (for error
+ * rates), also off the caller's path and without changing its error.
  */
 import {
   InferParameterSchema,
@@ -29,9 +30,23 @@ export interface Served {
   readonly eventTime: Date;
 }
 
-/** Where answered requests go (prediction events); never throws, never blocks. */
+/** One routed primary request that failed, as its prediction event needs it. */
+export interface Failed {
+  readonly request: ModelInferRequest;
+  /** The route it was last sent by. */
+  readonly route: Route;
+  readonly requestId: string;
+  /** Until the failure. */
+  readonly latencyMs: number;
+  readonly eventTime: Date;
+  /** The error the caller gets; the sink maps it to its status code. */
+  readonly error: unknown;
+}
+
+/** Where routed requests go (prediction events); never throws, never blocks. */
 export interface PredictionSink {
   record(served: Served): void;
+  recordFailure(failed: Failed): void;
 }
 
 export interface RouterObserver {
@@ -69,17 +84,16 @@ export class InferenceRouter {
   async infer(request: ModelInferRequest, deadline?: Date): Promise<ModelInferResponse> {
     const started = performance.now();
     let route: Route | undefined;
+    // Set once routed: a failure from then on is recorded.
+    let forwarded: ModelInferRequest | undefined;
     try {
       const deployment = this.options.table.get(request.modelName);
       if (!deployment) throw new ModelNotDeployedError(request.modelName);
       route = resolveRoute(deployment, request.parameters, { random: this.options.random });
       const requestId = request.id || (this.options.newId ?? randomUUID)();
-      const forwarded: ModelInferRequest = {
-        ...request,
-        modelVersion: route.version,
-        id: requestId,
-      };
-      if (route.shadowVersion !== undefined) this.mirror(forwarded, route, route.shadowVersion);
+      const routed: ModelInferRequest = { ...request, modelVersion: route.version, id: requestId };
+      forwarded = routed;
+      if (route.shadowVersion !== undefined) this.mirror(routed, route, route.shadowVersion);
       const { table } = this.options;
       let generation = deployment.generation;
       const response = await this.options.pool.call((replica, remaining) => {
@@ -89,15 +103,15 @@ export class InferenceRouter {
         if (latest && latest.generation !== generation) {
           generation = latest.generation;
           route = resolveRoute(latest, request.parameters, { random: () => 1 });
-          forwarded.modelVersion = route.version;
+          routed.modelVersion = route.version;
         }
-        return replica.modelInfer(forwarded, { deadline: remaining });
+        return replica.modelInfer(routed, { deadline: remaining });
       }, deadline);
       const latencyMs = performance.now() - started;
       decorate(response, route, requestId);
       // After the reply is on its way: building an event decodes the tensors.
       const served: Served = {
-        request: forwarded,
+        request: routed,
         response,
         route,
         role: 'primary',
@@ -109,7 +123,19 @@ export class InferenceRouter {
       this.options.observer?.served(route, undefined, latencyMs / 1000);
       return response;
     } catch (error) {
-      this.options.observer?.served(route, error, (performance.now() - started) / 1000);
+      const latencyMs = performance.now() - started;
+      if (route && forwarded) {
+        const failed: Failed = {
+          request: forwarded,
+          route,
+          requestId: forwarded.id,
+          latencyMs,
+          eventTime: new Date(),
+          error,
+        };
+        setImmediate(() => this.options.sink.recordFailure(failed));
+      }
+      this.options.observer?.served(route, error, latencyMs / 1000);
       throw error;
     }
   }

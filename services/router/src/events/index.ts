@@ -14,5 +14,9 @@ export type { DropReason } from './event-metrics';
 export type { EventPublisherOptions } from './event-publisher';
 export { EventPublisher } from './event-publisher';
 export { MAX_OUTCOMES_PER_CALL, outcomeEvents } from './outcome-events';
-export type { PredictionEventInput, PredictionRoute } from './prediction-event';
-export { buildPredictionEvent } from './prediction-event';
+export type {
+  FailedPredictionInput,
+  PredictionEventInput,
+  PredictionRoute,
+} from './prediction-event';
+export { buildFailedPredictionEvents, buildPredictionEvent } from './prediction-event';

@@ -6,11 +6,16 @@ import {
   ModelInferRequestSchema,
   ModelInferResponseSchema,
   Role,
+  type ModelInferRequest,
   type PredictionEvent,
 } from '@ballast/contracts';
 import { parseManifest, type ModelManifest } from '@ballast/model-store';
 import { encodeOutputs } from '@ballast/tensors';
-import { buildPredictionEvent, type PredictionRoute } from './prediction-event';
+import {
+  buildFailedPredictionEvents,
+  buildPredictionEvent,
+  type PredictionRoute,
+} from './prediction-event';
 
 const MODEL_DIR = path.join(__dirname, '../../../../infra/demo-models/breast-cancer/1');
 const manifest = parseManifest(
@@ -108,6 +113,7 @@ describe('buildPredictionEvent on the breast-cancer demo model', () => {
       role: Role.PRIMARY,
       latencyMs: 3.5,
       categoricalFeatures: [],
+      errorCode: '',
     });
     expect(event!.numericFeatures.map((f) => f.name)).toEqual(manifest.features.map((f) => f.name));
     expect(event!.numericFeatures.map((f) => f.value)).toEqual(
@@ -138,6 +144,70 @@ describe('buildPredictionEvent on the breast-cancer demo model', () => {
 
   it('gives no event for a request of zero rows', () => {
     expect(build(0, false)).toEqual([]);
+  });
+});
+
+describe('buildFailedPredictionEvents', () => {
+  const failed = (request: ModelInferRequest, m: ModelManifest | undefined) =>
+    buildFailedPredictionEvents({
+      request,
+      manifest: m,
+      route,
+      requestId: 'req-1',
+      latencyMs: 12.5,
+      eventTime,
+      errorCode: 'UNAVAILABLE',
+    });
+
+  it('gives a failed one-row request one event: its features, no outputs, the error code', () => {
+    const [event, ...rest] = failed(served(1, true).request, manifest);
+    expect(rest).toHaveLength(0);
+    expect(event).toMatchObject({
+      requestId: 'req-1',
+      unitId: 'user-42',
+      experimentId: 'exp-7',
+      variant: 'treatment',
+      role: Role.PRIMARY,
+      latencyMs: 12.5,
+      outputs: [],
+      errorCode: 'UNAVAILABLE',
+    });
+    expect(event!.numericFeatures.map((f) => f.value)).toEqual(
+      Array.from(Float32Array.from(rows[0]!)),
+    );
+  });
+
+  it('gives a failed batch one event per row, as an answered one', () => {
+    const events = failed(served(3, false).request, manifest);
+    expect(events.map((e) => [e.requestId, e.errorCode, e.outputs.length])).toEqual([
+      ['req-1/0', 'UNAVAILABLE', 0],
+      ['req-1/1', 'UNAVAILABLE', 0],
+      ['req-1/2', 'UNAVAILABLE', 0],
+    ]);
+  });
+
+  it.each([
+    [
+      'inputs that do not fit the manifest',
+      create(ModelInferRequestSchema, {
+        inputs: [
+          { name: 'input', datatype: 'FP32', shape: [1n, 3n], contents: { fp32Contents: [1] } },
+        ],
+      }),
+      manifest,
+    ],
+    ['zero rows', served(0, false).request, manifest],
+    ['no manifest', served(1, false).request, undefined],
+  ])('gives one event without features for %s', (_, request, m) => {
+    const events = failed(request, m);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      requestId: 'req-1',
+      numericFeatures: [],
+      categoricalFeatures: [],
+      outputs: [],
+      errorCode: 'UNAVAILABLE',
+    });
   });
 });
 

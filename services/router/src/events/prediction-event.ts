@@ -6,6 +6,11 @@
  * batch of N > 1 rows gives N events with request ids `<id>/<row>` (row from 0), each
  * with that row's features and outputs; zero rows give none. So every row the
  * platform scored is one row in prediction_events, and drift sees each row's values.
+ *
+ * A routed request that failed gives the same events without outputs and with the
+ * caller's status code name in `error_code` (one per row, so error rates count rows
+ * as the answered events do); when its inputs cannot be decoded (the cause of many
+ * failures), one event with the request's id and no features.
  */
 import { randomUUID } from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
@@ -19,7 +24,7 @@ import {
   type Role,
 } from '@ballast/contracts';
 import type { FeatureSpec, ModelManifest } from '@ballast/model-store';
-import { decodeInputs, elementCount, type Tensor } from '@ballast/tensors';
+import { decodeInputs, elementCount, TensorError, type Tensor } from '@ballast/tensors';
 
 /** How the router served the request. */
 export interface PredictionRoute {
@@ -42,7 +47,21 @@ export interface PredictionEventInput {
   eventTime: Date;
 }
 
-// The request was served, so it fits the model; these only guard the decoding.
+/** A routed request that failed: no response; the status code name the caller got. */
+export interface FailedPredictionInput {
+  request: ModelInferRequest;
+  /** Undefined when the version's manifest could not be read: no features then. */
+  manifest: ModelManifest | undefined;
+  route: PredictionRoute;
+  requestId: string;
+  latencyMs: number;
+  eventTime: Date;
+  /** e.g. `UNAVAILABLE`, `DEADLINE_EXCEEDED`; never empty. */
+  errorCode: string;
+}
+
+// A served request fits the model, so these only guard the decoding; a failed one
+// that does not fit is caught as a TensorError.
 const DECODE = { allowNonFinite: true, maxElements: Number.MAX_SAFE_INTEGER };
 
 /**
@@ -51,11 +70,48 @@ const DECODE = { allowNonFinite: true, maxElements: Number.MAX_SAFE_INTEGER };
  * manifest, which a request the model served cannot do.
  */
 export function buildPredictionEvent(input: PredictionEventInput): PredictionEvent[] {
-  const { request, response, manifest, route } = input;
-  const inputs = decodeInputs(request, manifest.inputs, DECODE);
-  const outputs = decodeOutputs(response);
-  const rows = inputs[0] && inputs[0].shape.length > 0 ? (inputs[0].shape[0] as number) : 1;
-  const features = featureColumns(manifest.features, inputs, rows);
+  const inputs = decodeInputs(input.request, input.manifest.inputs, DECODE);
+  const outputs = decodeOutputs(input.response);
+  return rowEvents({ ...input, inputs, outputs, errorCode: '' });
+}
+
+/**
+ * Builds the events of a routed request that failed (see the module comment). Never
+ * throws for inputs that do not fit the manifest: they give one event without features.
+ */
+export function buildFailedPredictionEvents(input: FailedPredictionInput): PredictionEvent[] {
+  const inputs = input.manifest && decodeOrUndefined(input.request, input.manifest);
+  if (input.manifest && inputs && rowCount(inputs) > 0)
+    return rowEvents({ ...input, manifest: input.manifest, inputs, outputs: [] });
+  return rowEvents({ ...input, manifest: undefined, inputs: [], outputs: [] });
+}
+
+function decodeOrUndefined(request: ModelInferRequest, manifest: ModelManifest) {
+  try {
+    return decodeInputs(request, manifest.inputs, DECODE);
+  } catch (error) {
+    if (error instanceof TensorError) return undefined;
+    throw error;
+  }
+}
+
+const rowCount = (inputs: Tensor[]): number =>
+  inputs[0] && inputs[0].shape.length > 0 ? (inputs[0].shape[0] as number) : 1;
+
+/** One event per row of `inputs`; with no manifest, one event without features. */
+function rowEvents(input: {
+  manifest: ModelManifest | undefined;
+  inputs: Tensor[];
+  outputs: Tensor[];
+  route: PredictionRoute;
+  requestId: string;
+  latencyMs: number;
+  eventTime: Date;
+  errorCode: string;
+}): PredictionEvent[] {
+  const { manifest, inputs, outputs, route } = input;
+  const rows = manifest ? rowCount(inputs) : 1;
+  const features = manifest ? featureColumns(manifest.features, inputs, rows) : [];
   const numeric = features.filter(({ spec }) => spec.type === 'numeric');
   const categorical = features.filter(({ spec }) => spec.type === 'categorical');
   const eventTime = timestampFromDate(input.eventTime);
@@ -82,6 +138,7 @@ export function buildPredictionEvent(input: PredictionEventInput): PredictionEve
         values: rowValues(tensor, row, rows).map(asNumber),
       })),
       latencyMs: input.latencyMs,
+      errorCode: input.errorCode,
     }),
   );
 }

@@ -426,7 +426,7 @@ export type GuardrailCheck = Message<"ballast.experiments.v1.GuardrailCheck"> & 
   variant: string;
 
   /**
-   * latency_p95_ms, score_mean or metric:<name>.
+   * latency_p95_ms, score_mean, error_rate or metric:<name>.
    *
    * @generated from field: string guardrail = 2;
    */
