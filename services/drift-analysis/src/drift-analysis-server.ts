@@ -14,7 +14,7 @@ import { Server, ServerCredentials } from '@grpc/grpc-js';
 import type { DriftConfig } from './config';
 import { checkAgainstManifest, manifestVersion, type MonitorDefinition } from './domain/monitor';
 import { MonitorRunner } from './domain/monitor-runner';
-import { buildReferences } from './domain/reference';
+import { buildOutputReferences, buildReferences } from './domain/reference';
 import { dueWindows } from './domain/schedule';
 import { ReferenceWindowError } from './domain/window-reference';
 import { DriftMetrics } from './metrics';
@@ -187,10 +187,8 @@ export class DriftAnalysisServer {
       const manifest = await store.getManifest(monitor.model, manifestVersion(monitor));
       const features = checkAgainstManifest(monitor, manifest.features);
       if (!window) {
-        return buildReferences(
-          await store.getProfile(monitor.model, monitor.referenceVersion as string),
-          features,
-        );
+        const profile = await store.getProfile(monitor.model, monitor.referenceVersion as string);
+        return [...buildReferences(profile, features), ...buildOutputReferences(profile)];
       }
       // A window still open would give a different reference at every restart.
       if (window.to.getTime() > Date.now()) throw new ReferenceWindowError(window, 'has not ended');

@@ -19,10 +19,14 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { checkAgainstManifest, parseMonitors } from '../src/domain/monitor';
 import { MonitorRunner, type DriftAlertEvent } from '../src/domain/monitor-runner';
-import { buildReferences, type NumericReference } from '../src/domain/reference';
+import {
+  buildOutputReferences,
+  buildReferences,
+  type NumericReference,
+} from '../src/domain/reference';
 import { REFERENCE_SAMPLE_SIZE, ReferenceWindowError } from '../src/domain/window-reference';
 import { ClickHouseResultReader, ClickHouseResultSink } from '../src/queries/drift-results';
-import { queryNumericStats } from '../src/queries/numeric-stats';
+import { queryNumericStats, queryOutputStats } from '../src/queries/numeric-stats';
 import { queryWindowReferences } from '../src/queries/reference-window';
 import { ClickHouseWindowSource } from '../src/queries/window-collector';
 
@@ -55,8 +59,23 @@ describe('drift analysis on ClickHouse', () => {
   // Windows 0..19 unshifted, 20..21 with mean_radius moved by one reference sd.
   const base = Math.floor(Date.now() / H) * H - 40 * H;
 
-  async function insert(windowStart: number, rows: number, row: (i: number) => number[]) {
+  /** A classifier's outputs with P(class 1) = p, or none. */
+  const outputs = (p: number | undefined) =>
+    p === undefined
+      ? { output_names: [], output_values: [] }
+      : {
+          output_names: ['probabilities', 'label'],
+          output_values: [[1 - p, p], [p > 0.5 ? 1 : 0]],
+        };
+
+  async function insert(
+    windowStart: number,
+    rows: number,
+    row: (i: number) => number[],
+    score?: (i: number) => number,
+  ) {
     const values = Array.from({ length: rows }, (_, i) => ({
+      ...outputs(score?.(i)),
       event_id: randomUUID(),
       ...eventTime(windowStart + Math.floor((i * H) / rows)),
       model,
@@ -71,16 +90,14 @@ describe('drift analysis on ClickHouse', () => {
       numeric_values: row(i),
       categorical_names: [],
       categorical_values: [],
-      output_names: [],
-      output_values: [],
       latency_ms: 1,
     }));
     await clickhouse.insert({ table: TABLES.predictionEvents, values, format: 'JSONEachRow' });
   }
 
   /** A bootstrap row of the reference sample (rows kept together), optionally shifted. */
-  function referenceRow(shift: number): number[] {
-    const k = Math.floor(rand() * profiles[names[0]!]!.sample.length);
+  function referenceRow(shift: number, next = rand): number[] {
+    const k = Math.floor(next() * profiles[names[0]!]!.sample.length);
     return names.map((n) => (profiles[n]!.sample[k] as number) + (n === SHIFTED ? shift : 0));
   }
 
@@ -212,7 +229,9 @@ describe('drift analysis on ClickHouse', () => {
 
   it('a window of more than twice DRIFT_SAMPLE_EVENTS is analysed on its 1-in-m event-id sample, its volume counted whole', async () => {
     const start = base - 60 * H;
-    await insert(start, 600, () => referenceRow(0));
+    // Its own generator: the rows the other tests draw stay the same.
+    const own = random(600);
+    await insert(start, 600, () => referenceRow(0, own));
     const { monitor, references } = await runner([]);
     const ref = references[0] as NumericReference;
     // 600 events, at least 100 sampled: 1 in 6.
@@ -254,6 +273,65 @@ describe('drift analysis on ClickHouse', () => {
       sampleEvents: 0,
     }).collect({ start: new Date(start), end: new Date(start + H) });
     expect(whole.stats.features.get(ref.name)).toMatchObject({ rows: 600, finite: 600 });
+  });
+
+  it('prediction drift: the output score (P(class 1)) counted like a feature, a shifted score drifts', async () => {
+    const profile = await store.getProfile(MODEL, '1');
+    const [output] = buildOutputReferences(profile);
+    if (!output) throw new Error('the demo profile has no predictions block');
+    expect(output.name).toBe('output:probabilities');
+    const scores = profile.predictions['probabilities']!.sample;
+    const [clean, shifted] = [base - 62 * H, base - 63 * H];
+    // Its own generator: the rows the other tests draw stay the same.
+    const own = random(400);
+    const cleanScores: number[] = [];
+    await insert(
+      clean,
+      400,
+      () => referenceRow(0, own),
+      (i) => {
+        cleanScores[i] = scores[Math.floor(own() * scores.length)] as number;
+        return cleanScores[i] as number;
+      },
+    );
+    // Every score pushed towards 0: the model calls more tumours malignant.
+    await insert(
+      shifted,
+      400,
+      () => referenceRow(0, own),
+      () => (scores[Math.floor(own() * scores.length)] as number) * 0.3,
+    );
+    const stats = await queryOutputStats(
+      clickhouse,
+      { model, windowStart: new Date(clean), windowEnd: new Date(clean + H) },
+      [output],
+    );
+    expect(stats.get(output.name)).toMatchObject({
+      rows: 400,
+      finite: 400,
+      fineCounts: binCounts({ values: cleanScores, edges: output.fineEdges }).counts,
+    });
+    const { monitor, references } = await runner([]);
+    const all = [...references, output];
+    const source = new ClickHouseWindowSource({
+      clickhouse,
+      monitor,
+      references: all,
+      rawMaxRows: 5000,
+      volumeHistoryWindows: 24,
+      sampleEvents: 1_000_000,
+    });
+    const r = new MonitorRunner({
+      monitor,
+      references: all,
+      source,
+      results: new ClickHouseResultSink(clickhouse),
+      alerts: { publish: async () => undefined },
+    });
+    const verdict = async (start: number) =>
+      (await r.runWindow(new Date(start))).features.find((f) => f.feature === output.name)?.verdict;
+    expect(await verdict(clean)).toBe('ok');
+    expect(await verdict(shifted)).toBe('drift');
   });
 
   it('a duplicate pending a merge, or an event with its features in another order, takes the general query with the same counts', async () => {

@@ -82,6 +82,25 @@ function numericReference(
   };
 }
 
+/** Model outputs are monitored under this prefix (prediction drift), beside the input features. */
+export const OUTPUT_PREFIX = 'output:';
+
+export const isOutputReference = (r: { readonly name: string }): boolean =>
+  r.name.startsWith(OUTPUT_PREFIX);
+
+/**
+ * Prediction drift: one numeric reference per output the profile summarises (its
+ * `predictions` block), named `output:<output>`. An output's value per row is the
+ * profile's score (infra/demo-models/make_models.py): the value of a one-element
+ * output (a regression), the second element of a two-element one (P(class 1)), else
+ * the largest element (the classifier's confidence).
+ */
+export function buildOutputReferences(profile: ReferenceProfile): NumericReference[] {
+  return Object.entries(profile.predictions).map(([output, p]) =>
+    numericReference(`${OUTPUT_PREFIX}${output}`, p, profile.rows),
+  );
+}
+
 /** The references of the monitored features, in the monitor's order. */
 export function buildReferences(
   profile: ReferenceProfile,

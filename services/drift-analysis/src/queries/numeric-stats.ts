@@ -14,7 +14,7 @@
  */
 import { ident, join, sql, type Sql } from '@ballast/clickhouse';
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { BinnedFeature } from '../domain/reference';
+import { OUTPUT_PREFIX, type BinnedFeature } from '../domain/reference';
 import type { NumericWindowStats } from '../domain/window-stats';
 import { binExpression, binLookup } from './bin-lookup';
 import {
@@ -58,23 +58,50 @@ function featureAggregates(ref: BinnedFeature, i: number): Sql {
     sumMapIf([toUInt32(${bin})], [toUInt64(1)], ${finite}))`;
 }
 
+/** Per reference i, its position p_i in the event (0: absent) and its value v_i. */
+type ValueColumns = (ref: BinnedFeature, pos: Sql, v: Sql) => Sql;
+
+const featureColumns: ValueColumns = (ref, pos, v) =>
+  sql`indexOf(numeric_names, ${ref.name}) AS ${pos}, if(${pos} > 0, numeric_values[${pos}], nan) AS ${v}`;
+
+/** The output's score (reference.ts, buildOutputReferences); NaN when the event has none. */
+const outputColumns: ValueColumns = (ref, pos, v) => {
+  const values = sql`output_values[${pos}]`;
+  const score = sql`multiIf(length(${values}) = 1, ${values}[1], length(${values}) = 2, ${values}[2],
+    length(${values}) > 2, arrayReduce('max', ${values}), nan)`;
+  return sql`indexOf(output_names, ${ref.name.slice(OUTPUT_PREFIX.length)}) AS ${pos}, if(${pos} > 0, ${score}, nan) AS ${v}`;
+};
+
+function statsQuery(source: Sql, refs: readonly BinnedFeature[], columns: ValueColumns): Sql {
+  return sql`SELECT count() AS events,
+    [${join(refs.map(featureAggregates))}] AS features
+  FROM
+  (
+    SELECT ${join(refs.map((r, i) => columns(r, ident(`p${i}`), ident(`v${i}`))))}
+    FROM ${source}
+  )`;
+}
+
 /** The window's numeric aggregates, by the general way; `final` when a duplicate is pending a merge. */
 export function numericStatsQuery(
   w: WindowSelector,
   refs: readonly BinnedFeature[],
   options: { final: boolean },
 ): Sql {
-  const columns = refs.map((r, i) => {
-    const [pos, v] = [ident(`p${i}`), ident(`v${i}`)];
-    return sql`indexOf(numeric_names, ${r.name}) AS ${pos}, if(${pos} > 0, numeric_values[${pos}], nan) AS ${v}`;
-  });
-  return sql`SELECT count() AS events,
-    [${join(refs.map(featureAggregates))}] AS features
-  FROM
-  (
-    SELECT ${join(columns)}
-    FROM ${windowSource(w, sql``, options)}
-  )`;
+  return statsQuery(windowSource(w, sql``, options), refs, featureColumns);
+}
+
+/**
+ * The window's aggregates of the model's outputs (prediction drift), over answered
+ * requests. As stored, without FINAL (which alone takes seconds on a large window):
+ * a redelivered event not merged yet counts twice here, as in the volumes.
+ */
+export function outputStatsQuery(w: WindowSelector, refs: readonly BinnedFeature[]): Sql {
+  return statsQuery(
+    sql`${windowSource(w, sql``, { final: false })} AND error_code = ''`,
+    refs,
+    outputColumns,
+  );
 }
 
 function finiteOr(value: number | null, fallback: number): number {
@@ -179,7 +206,26 @@ export async function queryNumericStats(
     return { events: Number(m.events), features: fromLayout(plan, m, histogram) };
   }
   // A hash collision also lands here: it costs the slow path, never a wrong count.
-  const [row] = await rows<Row>(clickhouse, numericStatsQuery(w, refs, { final: duplicates }));
+  return statsOf(
+    refs,
+    await rows<Row>(clickhouse, numericStatsQuery(w, refs, { final: duplicates })),
+  );
+}
+
+/** The outputs' statistics (prediction drift); an output no event carried is absent. */
+export async function queryOutputStats(
+  clickhouse: ClickHouseClient,
+  w: WindowSelector,
+  refs: readonly BinnedFeature[],
+): Promise<Map<string, NumericWindowStats>> {
+  if (refs.length === 0) return new Map();
+  return statsOf(refs, await rows<Row>(clickhouse, outputStatsQuery(w, refs))).features;
+}
+
+function statsOf(
+  refs: readonly BinnedFeature[],
+  [row]: Row[],
+): { events: number; features: Map<string, NumericWindowStats> } {
   const features = new Map<string, NumericWindowStats>();
   refs.forEach((ref, i) => {
     const stats = featureStats(ref, (row as Row).features[i] as FeatureRow);

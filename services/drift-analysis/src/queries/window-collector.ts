@@ -7,10 +7,15 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { WindowSource } from '../domain/monitor-runner';
 import type { MonitorDefinition } from '../domain/monitor';
-import type { CategoricalReference, FeatureReference, NumericReference } from '../domain/reference';
+import {
+  isOutputReference,
+  type CategoricalReference,
+  type FeatureReference,
+  type NumericReference,
+} from '../domain/reference';
 import type { FeatureWindowStats, WindowStats } from '../domain/window-stats';
 import { queryCategoricalCounts } from './categorical-counts';
-import { queryNumericStats } from './numeric-stats';
+import { queryNumericStats, queryOutputStats } from './numeric-stats';
 import { queryRawValues } from './raw-values';
 import { queryVolumes } from './volumes';
 import { monitorSelector } from './window-filter';
@@ -37,10 +42,13 @@ export function sampleModulus(events: number, sampleEvents: number): number {
 
 export class ClickHouseWindowSource implements WindowSource {
   private readonly numeric: NumericReference[];
+  private readonly outputs: NumericReference[];
   private readonly categorical: CategoricalReference[];
 
   constructor(private readonly options: WindowCollectorOptions) {
-    this.numeric = options.references.filter((r): r is NumericReference => r.type === 'numeric');
+    const numeric = options.references.filter((r): r is NumericReference => r.type === 'numeric');
+    this.numeric = numeric.filter((r) => !isOutputReference(r));
+    this.outputs = numeric.filter(isOutputReference);
     this.categorical = options.references.filter(
       (r): r is CategoricalReference => r.type === 'categorical',
     );
@@ -67,8 +75,9 @@ export class ClickHouseWindowSource implements WindowSource {
       ...monitorSelector(monitor, window),
       sampleModulus: sampleModulus(events, this.options.sampleEvents),
     };
-    const [numeric, categorical] = await Promise.all([
+    const [numeric, outputs, categorical] = await Promise.all([
       queryNumericStats(clickhouse, selector, this.numeric),
+      queryOutputStats(clickhouse, selector, this.outputs),
       queryCategoricalCounts(
         clickhouse,
         selector,
@@ -83,7 +92,7 @@ export class ClickHouseWindowSource implements WindowSource {
       selector,
       small.map(([name]) => name),
     );
-    const features = new Map<string, FeatureWindowStats>(categorical);
+    const features = new Map<string, FeatureWindowStats>([...categorical, ...outputs]);
     for (const [name, s] of numeric.features) {
       const values = raw.get(name);
       features.set(name, values ? { ...s, values } : s);
