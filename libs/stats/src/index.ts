@@ -43,6 +43,7 @@ export {
   sampleSizeForProportions,
   sequentialCompareMeans,
   sequentialCompareProportions,
+  sequentialCompareRatios,
   sequentialRhoSquared,
   StatsInputError,
   type Alternative,
@@ -80,6 +81,7 @@ export {
   type SequentialMeansInput,
   type SequentialOptions,
   type SequentialProportionsInput,
+  type SequentialRatiosInput,
 } from './experiment/index.js';
 export {
   binCounts,

@@ -60,11 +60,13 @@ export {
   DEFAULT_TUNING_SAMPLE_SIZE,
   sequentialCompareMeans,
   sequentialCompareProportions,
+  sequentialCompareRatios,
   sequentialRhoSquared,
   type SequentialComparison,
   type SequentialMeansInput,
   type SequentialOptions,
   type SequentialProportionsInput,
+  type SequentialRatiosInput,
 } from './sequential.js';
 export {
   type ArmSummary,

@@ -7,8 +7,10 @@ import { compareMeans } from './means.js';
 import {
   sequentialCompareMeans,
   sequentialCompareProportions,
+  sequentialCompareRatios,
   sequentialRhoSquared,
 } from './sequential.js';
+import type { RatioStats } from './sufficient-stats.js';
 
 /** mulberry32: a tiny, fast 32-bit PRNG; deterministic for a seed. */
 function mulberry32(seed: number): () => number {
@@ -171,5 +173,83 @@ describe('sequential comparison', () => {
       treatment: { n: 10000, successes: 1150 },
     });
     expect(result).toMatchObject({ status: 'ok', significant: true });
+  });
+});
+
+describe('sequential ratio metrics', () => {
+  it('with every denominator 1 is the means test (the delta method reduces to the sample variance)', () => {
+    const arm = (n: number, sum: number, sumSquares: number): RatioStats => ({
+      n,
+      sumX: sum,
+      sumX2: sumSquares,
+      sumY: n,
+      sumY2: n,
+      sumXY: sum,
+    });
+    const ratio = sequentialCompareRatios({
+      control: arm(4000, 4000 * 2.0, 4000 * 5.5),
+      treatment: arm(4100, 4100 * 2.1, 4100 * 6.0),
+      previousPValue: 0.5,
+    });
+    const means = sequentialCompareMeans({
+      control: { n: 4000, sum: 4000 * 2.0, sumSquares: 4000 * 5.5 },
+      treatment: { n: 4100, sum: 4100 * 2.1, sumSquares: 4100 * 6.0 },
+      previousPValue: 0.5,
+    });
+    if (ratio.status !== 'ok' || means.status !== 'ok') throw new Error('not computed');
+    expect(ratio.pValue).toBeCloseTo(means.pValue, 12);
+    expect(ratio.absolute.lower).toBeCloseTo(means.absolute.lower, 12);
+    expect(ratio.absolute.upper).toBeCloseTo(means.absolute.upper, 12);
+  });
+
+  it('on ratio data peeked at 20 times: no more false positives than alpha, and it stops under an effect (simulation)', () => {
+    const random = mulberry32(4242);
+    const normal = normals(random);
+    /** Units with 1-4 orders (Y) of mean value `perOrder` each, sd 3 per order (X). */
+    const addUnits = (arm: RatioStats, size: number, perOrder: number): RatioStats => {
+      let { n, sumX, sumX2, sumY, sumY2, sumXY } = arm;
+      for (let u = 0; u < size; u += 1) {
+        const y = 1 + Math.floor(random() * 4);
+        const x = perOrder * y + 3 * Math.sqrt(y) * normal();
+        n += 1;
+        sumX += x;
+        sumX2 += x * x;
+        sumY += y;
+        sumY2 += y * y;
+        sumXY += x * y;
+      }
+      return { n, sumX, sumX2, sumY, sumY2, sumXY };
+    };
+    const empty: RatioStats = { n: 0, sumX: 0, sumX2: 0, sumY: 0, sumY2: 0, sumXY: 0 };
+    /** Share of 400 experiments (50 units per variant per look) that stop. */
+    const stopRate = (effect: number): number => {
+      let stopped = 0;
+      for (let r = 0; r < 400; r += 1) {
+        let [control, treatment] = [empty, empty];
+        let previousPValue = 1;
+        for (let look = 1; look <= 20; look += 1) {
+          control = addUnits(control, 50, 10);
+          treatment = addUnits(treatment, 50, 10 + effect);
+          const result = sequentialCompareRatios({
+            control,
+            treatment,
+            alpha: ALPHA,
+            previousPValue,
+          });
+          if (result.status !== 'ok') throw new Error(result.reason);
+          previousPValue = result.pValue;
+          if (result.significant) {
+            stopped += 1;
+            break;
+          }
+        }
+      }
+      return stopped;
+    };
+    // Null: at most alpha plus 3 standard errors; an effect of +5% per order stops > 90%.
+    expect(stopRate(0) / 400).toBeLessThanOrEqual(
+      ALPHA + 3 * Math.sqrt((ALPHA * (1 - ALPHA)) / 400),
+    );
+    expect(stopRate(0.5) / 400).toBeGreaterThan(0.9);
   });
 });

@@ -26,9 +26,11 @@ import {
 import {
   summarizeMean,
   summarizeProportion,
+  summarizeRatio,
   type ArmSummary,
   type MeanStats,
   type ProportionStats,
+  type RatioStats,
 } from './sufficient-stats.js';
 
 /** GrowthBook's default `sequential_tuning_parameter`: total units where the interval is tightest. */
@@ -162,6 +164,27 @@ export function sequentialCompareProportions(
   return sequentialCompare(
     summarizeProportion('control', input.control),
     summarizeProportion('treatment', input.treatment),
+    input,
+  );
+}
+
+/** Inputs of {@link sequentialCompareRatios}. */
+export interface SequentialRatiosInput extends SequentialOptions {
+  readonly control: RatioStats;
+  readonly treatment: RatioStats;
+}
+
+/**
+ * mSPRT for a difference in ratio metrics (ΣX/ΣY per variant), the ratio's variance
+ * by the delta method, as in the fixed-horizon ratio comparison: the mixture test
+ * needs an asymptotically normal estimate with a known variance, which it is.
+ */
+export function sequentialCompareRatios(
+  input: SequentialRatiosInput,
+): SequentialComparison | InsufficientExperimentData {
+  return sequentialCompare(
+    summarizeRatio('control', input.control),
+    summarizeRatio('treatment', input.treatment),
     input,
   );
 }

@@ -221,7 +221,7 @@ describe('analyzeExperiment', () => {
     expect(report.decision.recommendation).toBe('stop_no_effect');
   });
 
-  it('applies CUPED to continuous metrics and marks ratio metrics without a sequential test', () => {
+  it('applies CUPED to continuous metrics only, and tests ratio metrics sequentially too', () => {
     const def = definition({
       cupedPreWindowHours: 24,
       sequential: { enabled: true },
@@ -251,6 +251,10 @@ describe('analyzeExperiment', () => {
     const revenue = report.metrics[0]?.variants[1]?.comparison;
     const rpi = report.metrics[1]?.variants[1]?.comparison;
     expect(revenue).toMatchObject({ status: 'ok', cupedTheta: expect.any(Number) });
-    expect(rpi).toMatchObject({ status: 'ok', cupedTheta: null, sequential: null });
+    expect(rpi).toMatchObject({
+      status: 'ok',
+      cupedTheta: null,
+      sequential: { pValue: expect.any(Number), absolute: { lower: expect.any(Number) } },
+    });
   });
 });

@@ -11,6 +11,7 @@ import {
   compareRatios,
   sequentialCompareMeans,
   sequentialCompareProportions,
+  sequentialCompareRatios,
   type Comparison,
   type CupedStats,
   type InsufficientExperimentData,
@@ -110,9 +111,9 @@ export function fixedHorizon(input: ComparisonInput): Comparison | Insufficient 
 }
 
 /**
- * mSPRT (always-valid p-value and confidence sequence). libs/stats has it for means
- * and proportions; ratio metrics get no sequential result. CUPED metrics are tested
- * sequentially on the unadjusted means.
+ * mSPRT (always-valid p-value and confidence sequence) from libs/stats: proportions,
+ * means, and ratios (delta-method variance). CUPED metrics are tested sequentially
+ * on the unadjusted means.
  */
 export function sequential(
   input: ComparisonInput & { previousPValue: number | undefined },
@@ -137,10 +138,11 @@ export function sequential(
       treatment: meanStats(treatment),
     });
   }
-  return {
-    status: 'insufficient_data',
-    reason: 'sequential testing covers binary and continuous metrics only',
-  };
+  return sequentialCompareRatios({
+    ...options,
+    control: ratioStats(control),
+    treatment: ratioStats(treatment),
+  });
 }
 
 /** Lift bounds without the standard error, for reports. */

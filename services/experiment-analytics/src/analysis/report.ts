@@ -21,7 +21,7 @@ export type MetricComparison =
       readonly relative: Interval | null;
       /** Fixed-horizon p-value (Welch t, or z for binary metrics). */
       readonly pValue: number;
-      /** mSPRT result when the experiment is sequential and the metric kind supports it. */
+      /** mSPRT result when the experiment is sequential (every metric kind). */
       readonly sequential: {
         readonly pValue: number;
         readonly absolute: Interval;
