@@ -24,7 +24,9 @@ and writes, for each, a folder `infra/demo-models/<name>/<version>/` with:
                    features, classes, training provenance and held-out metrics).
     profile.json   the reference profile of the training rows for drift analysis (what
                    parseProfile reads): per feature and per scored output, count, mean, std,
-                   quantiles, decile bins with open tails and a sample of up to 500 values.
+                   quantiles, decile bins with open tails and a sample of up to 500 values;
+                   per outcome metric (`label`: the class index, or the regression target),
+                   the same for the training labels.
     expected.json  5 test rows with the outputs the graph gives for them, for the
                    onnxruntime-node cross-check `node infra/demo-models/check_onnxruntime.mjs`.
 
@@ -488,6 +490,8 @@ def reference_profile(data, onnx_model, n_classes):
             name: numeric_profile(X[:, j], sample_rows) for j, name in enumerate(data["features"])
         },
         "predictions": {output: numeric_profile(score, sample_rows)},
+        # Target drift: the true values as outcome events report them (metric `label`).
+        "targets": {"label": numeric_profile(data["y_train"], sample_rows)},
     }
 
 

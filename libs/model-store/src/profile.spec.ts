@@ -21,6 +21,14 @@ describe('parseProfile', () => {
     expect(profile.rows).toBe(10);
     expect(profile.features['a']).toEqual(numericProfileJson());
     expect(profile.predictions['probabilities']?.bins.counts).toEqual([0, 5, 4, 1]);
+    expect(profile.targets).toEqual({});
+  });
+
+  it('reads a targets block: per outcome metric, a numeric profile', () => {
+    const profile = parseProfile(
+      withValue(profileJson(), ['targets'], { label: numericProfileJson() }),
+    );
+    expect(profile.targets['label']).toEqual(numericProfileJson());
   });
 
   it('reads a categorical feature and treats an absent predictions block as empty', () => {
@@ -146,6 +154,13 @@ describe('parseProfile', () => {
       ['predictions', 'probabilities', 'type'],
       'categorical',
       'predictions.probabilities.type',
+      'must be "numeric"',
+    ],
+    [
+      'a categorical target',
+      ['targets'],
+      { label: { type: 'categorical', count: 10, missing: 0, frequencies: { x: 10 } } },
+      'targets.label.type',
       'must be "numeric"',
     ],
   ])('rejects %s', (_, path, value, field, reason) => {

@@ -43,6 +43,11 @@ export interface ReferenceProfile {
   readonly features: Record<string, FeatureProfile>;
   /** Per model output, the profile of its predictions on the reference data; may be empty. */
   readonly predictions: Record<string, NumericProfile>;
+  /**
+   * Per outcome metric (as outcome events name it, e.g. `label`), the profile of its
+   * true values on the reference data (target drift); may be empty.
+   */
+  readonly targets: Record<string, NumericProfile>;
 }
 
 /**
@@ -64,10 +69,14 @@ export function parseProfile(
     doc['predictions'] === undefined
       ? {}
       : c.recordOf(doc['predictions'], 'predictions', (v, f) => numeric(c, v, f));
+  const targets =
+    doc['targets'] === undefined
+      ? {}
+      : c.recordOf(doc['targets'], 'targets', (v, f) => numeric(c, v, f));
   if (options.manifest) checkAgainst(c, options.manifest, doc['features'], doc['predictions']);
 
   if (c.problems.length > 0) throw new ProfileError(c.problems, options);
-  return { rows, features, predictions } as ReferenceProfile;
+  return { rows, features, predictions, targets } as ReferenceProfile;
 }
 
 function feature(

@@ -53,7 +53,7 @@ function referenceProfile(rows: number): ReferenceProfile {
       sample: values.slice(0, 5000),
     };
   });
-  return { rows, features, predictions: {} };
+  return { rows, features, predictions: {}, targets: {} };
 }
 
 async function seed(

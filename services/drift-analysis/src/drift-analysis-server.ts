@@ -14,7 +14,7 @@ import { Server, ServerCredentials } from '@grpc/grpc-js';
 import type { DriftConfig } from './config';
 import { checkAgainstManifest, manifestVersion, type MonitorDefinition } from './domain/monitor';
 import { MonitorRunner } from './domain/monitor-runner';
-import { buildOutputReferences, buildReferences } from './domain/reference';
+import { profileReferences } from './domain/reference';
 import { dueWindows } from './domain/schedule';
 import { ReferenceWindowError } from './domain/window-reference';
 import { DriftMetrics } from './metrics';
@@ -188,7 +188,7 @@ export class DriftAnalysisServer {
       const features = checkAgainstManifest(monitor, manifest.features);
       if (!window) {
         const profile = await store.getProfile(monitor.model, monitor.referenceVersion as string);
-        return [...buildReferences(profile, features), ...buildOutputReferences(profile)];
+        return profileReferences(profile, features);
       }
       // A window still open would give a different reference at every restart.
       if (window.to.getTime() > Date.now()) throw new ReferenceWindowError(window, 'has not ended');

@@ -45,6 +45,7 @@ export const profile: ReferenceProfile = {
     city: { type: 'categorical', count: 500, missing: 0, frequencies: { a: 300, b: 200 } },
   },
   predictions: {},
+  targets: {},
 };
 
 export const monitor: MonitorDefinition = parseMonitors([

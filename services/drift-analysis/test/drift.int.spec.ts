@@ -22,11 +22,16 @@ import { MonitorRunner, type DriftAlertEvent } from '../src/domain/monitor-runne
 import {
   buildOutputReferences,
   buildReferences,
+  buildTargetReferences,
   type NumericReference,
 } from '../src/domain/reference';
 import { REFERENCE_SAMPLE_SIZE, ReferenceWindowError } from '../src/domain/window-reference';
 import { ClickHouseResultReader, ClickHouseResultSink } from '../src/queries/drift-results';
-import { queryNumericStats, queryOutputStats } from '../src/queries/numeric-stats';
+import {
+  queryNumericStats,
+  queryOutputStats,
+  queryTargetStats,
+} from '../src/queries/numeric-stats';
 import { queryWindowReferences } from '../src/queries/reference-window';
 import { ClickHouseWindowSource } from '../src/queries/window-collector';
 
@@ -101,17 +106,27 @@ describe('drift analysis on ClickHouse', () => {
     return names.map((n) => (profiles[n]!.sample[k] as number) + (n === SHIFTED ? shift : 0));
   }
 
-  /** A runner of the monitor (`name` and reference as given), its reference the version 1 profile unless named. */
-  async function runner(alerts: DriftAlertEvent[], definition: object = {}) {
+  /**
+   * A runner of the monitor (`name` and reference as given), its reference the
+   * version 1 profile unless named, with the `extra` references besides.
+   */
+  async function runner(
+    alerts: DriftAlertEvent[],
+    definition: object = {},
+    extra: readonly NumericReference[] = [],
+  ) {
     const monitor = parseMonitors([
       { name: 'hourly', model, referenceVersion: '1', ...definition },
     ])[0]!;
     const manifest = await store.getManifest(MODEL, '1');
     const features = checkAgainstManifest(monitor, manifest.features);
     const window = monitor.reference?.window;
-    const references = window
-      ? await queryWindowReferences(clickhouse, { monitor, window, features })
-      : buildReferences(await store.getProfile(MODEL, '1'), features);
+    const references = [
+      ...(window
+        ? await queryWindowReferences(clickhouse, { monitor, window, features })
+        : buildReferences(await store.getProfile(MODEL, '1'), features)),
+      ...extra,
+    ];
     return {
       monitor,
       references,
@@ -311,27 +326,114 @@ describe('drift analysis on ClickHouse', () => {
       finite: 400,
       fineCounts: binCounts({ values: cleanScores, edges: output.fineEdges }).counts,
     });
-    const { monitor, references } = await runner([]);
-    const all = [...references, output];
-    const source = new ClickHouseWindowSource({
-      clickhouse,
-      monitor,
-      references: all,
-      rawMaxRows: 5000,
-      volumeHistoryWindows: 24,
-      sampleEvents: 1_000_000,
-    });
-    const r = new MonitorRunner({
-      monitor,
-      references: all,
-      source,
-      results: new ClickHouseResultSink(clickhouse),
-      alerts: { publish: async () => undefined },
-    });
+    const { runner: r } = await runner([], {}, [output]);
     const verdict = async (start: number) =>
       (await r.runWindow(new Date(start))).features.find((f) => f.feature === output.name)?.verdict;
     expect(await verdict(clean)).toBe('ok');
     expect(await verdict(shifted)).toBe('drift');
+  });
+
+  it('target drift: outcomes of the model (recorded with it, or by request id) against the profile and a past window', async () => {
+    const profile = await store.getProfile(MODEL, '1');
+    const [target] = buildTargetReferences(profile);
+    if (!target) throw new Error('the demo profile has no targets block');
+    expect(target.name).toBe('target:label');
+    const [reference, clean, shifted] = [base - 90 * H, base - 91 * H, base - 92 * H];
+    const own = random(900);
+    const ids = async (start: number) =>
+      (
+        await (
+          await clickhouse.query({
+            query: `SELECT request_id FROM ${TABLES.predictionEvents}
+                    WHERE model = '${model}' AND event_time >= toDateTime(${start / 1000})
+                      AND event_time < toDateTime(${(start + H) / 1000}) ORDER BY request_id`,
+            format: 'JSONEachRow',
+          })
+        ).json<{ request_id: string }>()
+      ).map((r) => r.request_id);
+    /** One `label` outcome per prediction of the window, 1 with probability `rate`. */
+    async function outcomes(start: number, rate: number): Promise<number[]> {
+      const scores = profile.predictions['probabilities']!.sample;
+      await insert(
+        start,
+        400,
+        () => referenceRow(0, own),
+        () => scores[Math.floor(own() * scores.length)] as number,
+      );
+      const labels: number[] = [];
+      const rows = (await ids(start)).map((requestId, i) => {
+        labels.push(own() < rate ? 1 : 0);
+        return {
+          event_id: randomUUID(),
+          ...eventTime(start + Math.floor((i * H) / 400)),
+          // Half recorded with the model, half found by their request id.
+          model: i % 2 === 0 ? model : '',
+          request_id: requestId,
+          unit_id: '',
+          metric: 'label',
+          value: labels[i],
+        };
+      });
+      const noise = [
+        // Another model's outcome, and one of no known request: not this model's.
+        { model: 'another-model', request_id: randomUUID(), metric: 'label', value: 1 },
+        { model: '', request_id: randomUUID(), metric: 'label', value: 1 },
+        // A metric the reference has no profile of.
+        { model, request_id: randomUUID(), metric: 'revenue', value: 12.5 },
+      ].map((o) => ({ ...o, event_id: randomUUID(), ...eventTime(start + 1000), unit_id: 'u' }));
+      await clickhouse.insert({
+        table: TABLES.outcomeEvents,
+        values: [...rows, ...noise],
+        format: 'JSONEachRow',
+      });
+      return labels;
+    }
+    const rate = profile.targets['label']!.mean;
+    await outcomes(reference, rate);
+    const cleanLabels = await outcomes(clean, rate);
+    await outcomes(shifted, rate / 2);
+
+    const stats = await queryTargetStats(
+      clickhouse,
+      { model, windowStart: new Date(clean), windowEnd: new Date(clean + H) },
+      [target],
+      0,
+    );
+    expect(stats.get(target.name)).toMatchObject({
+      rows: 400,
+      finite: 400,
+      fineCounts: binCounts({ values: cleanLabels, edges: target.fineEdges }).counts,
+    });
+
+    const verdicts = async (r: MonitorRunner, start: number) =>
+      (await r.runWindow(new Date(start))).features.find((f) => f.feature === target.name)?.verdict;
+    const { runner: fromProfile } = await runner([], {}, [target]);
+    expect([await verdicts(fromProfile, clean), await verdicts(fromProfile, shifted)]).toEqual([
+      'ok',
+      'drift',
+    ]);
+
+    // A past window as the reference has its own target profile (and its outputs').
+    const window = {
+      from: new Date(reference).toISOString(),
+      to: new Date(reference + H).toISOString(),
+    };
+    const windowed = await runner([], {
+      name: 'windowed-target',
+      referenceVersion: undefined,
+      trafficVersion: '1',
+      reference: { window },
+    });
+    expect(windowed.references.map((r) => r.name)).toEqual([
+      ...names,
+      'output:label',
+      'output:probabilities',
+      target.name,
+    ]);
+    expect([
+      await verdicts(windowed.runner, clean),
+      await verdicts(windowed.runner, shifted),
+    ]).toEqual(['ok', 'drift']);
   });
 
   it('a duplicate pending a merge, or an event with its features in another order, takes the general query with the same counts', async () => {

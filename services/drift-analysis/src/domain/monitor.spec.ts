@@ -37,7 +37,8 @@ describe('parseMonitors', () => {
             name: 'Bad Name',
             model: 'bc',
             referenceVersion: '1',
-            windowSeconds: 10,
+            windowSeconds: 1.5,
+            outcomeLookbackSeconds: -1,
             thresholds: { psi: -1, typo: 1 },
             alerts: { webhookUrl: 'ftp://x' },
           },
@@ -48,7 +49,10 @@ describe('parseMonitors', () => {
         expect.stringMatching(/^monitors\[0\]\.thresholds\.typo: is not a threshold/),
         expect.stringMatching(/^monitors\[0\]\.name: must match/),
         expect.stringMatching(
-          /^monitors\[0\]\.windowSeconds: must be an integer in \[60, 604800\], got 10/,
+          /^monitors\[0\]\.windowSeconds: must be an integer in \[1, 604800\], got 1.5/,
+        ),
+        expect.stringMatching(
+          /^monitors\[0\]\.outcomeLookbackSeconds: must be an integer in \[0, 2592000\], got -1/,
         ),
         expect.stringMatching(
           /^monitors\[0\]\.thresholds\.psi: must be a number in \[0, 100\], got -1/,

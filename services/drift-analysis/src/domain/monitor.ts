@@ -80,6 +80,12 @@ export interface MonitorDefinition {
   readonly windowSeconds: number;
   /** A window is analysed this long after it closes, so late events are in. */
   readonly delaySeconds: number;
+  /**
+   * Target drift: an outcome recorded without a model counts for this one when its
+   * request id is that of one of the model's predictions made in the window or at
+   * most this long before it.
+   */
+  readonly outcomeLookbackSeconds: number;
   /** Windows with fewer rows are reported as insufficient data, not analysed. */
   readonly minSampleSize: number;
   /** Current windows with at most this many finite values get a p-value test. */
@@ -276,6 +282,7 @@ const KEYS = [
   'features',
   'windowSeconds',
   'delaySeconds',
+  'outcomeLookbackSeconds',
   'minSampleSize',
   'smallWindowMaxCount',
   'numericDistance',
@@ -302,7 +309,7 @@ function monitor(value: unknown, at: string): { monitor?: MonitorDefinition; pro
   }
   const windowSeconds = r.number(value['windowSeconds'], 'windowSeconds', {
     fallback: 3600,
-    min: 60,
+    min: 1,
     max: 7 * 86_400,
     integer: true,
   });
@@ -322,6 +329,12 @@ function monitor(value: unknown, at: string): { monitor?: MonitorDefinition; pro
       fallback: 60,
       min: 0,
       max: 86_400,
+      integer: true,
+    }),
+    outcomeLookbackSeconds: r.number(value['outcomeLookbackSeconds'], 'outcomeLookbackSeconds', {
+      fallback: 86_400,
+      min: 0,
+      max: 30 * 86_400,
       integer: true,
     }),
     minSampleSize: r.number(value['minSampleSize'], 'minSampleSize', {

@@ -85,8 +85,16 @@ function numericReference(
 /** Model outputs are monitored under this prefix (prediction drift), beside the input features. */
 export const OUTPUT_PREFIX = 'output:';
 
-export const isOutputReference = (r: { readonly name: string }): boolean =>
-  r.name.startsWith(OUTPUT_PREFIX);
+/** Outcome metrics are monitored under this prefix (target drift). */
+export const TARGET_PREFIX = 'target:';
+
+/** Where a reference's values come from: an input feature, a model output, an outcome metric. */
+export type ValueKind = 'feature' | 'output' | 'target';
+
+export function valueKind(r: { readonly name: string }): ValueKind {
+  if (r.name.startsWith(OUTPUT_PREFIX)) return 'output';
+  return r.name.startsWith(TARGET_PREFIX) ? 'target' : 'feature';
+}
 
 /**
  * Prediction drift: one numeric reference per output the profile summarises (its
@@ -97,8 +105,31 @@ export const isOutputReference = (r: { readonly name: string }): boolean =>
  */
 export function buildOutputReferences(profile: ReferenceProfile): NumericReference[] {
   return Object.entries(profile.predictions).map(([output, p]) =>
-    numericReference(`${OUTPUT_PREFIX}${output}`, p, profile.rows),
+    numericReference(`${OUTPUT_PREFIX}${output}`, p, p.count + p.missing),
   );
+}
+
+/**
+ * Target drift: one numeric reference per outcome metric the profile summarises (its
+ * `targets` block), named `target:<metric>`; the values are the `value` of the
+ * model's outcome events of that metric.
+ */
+export function buildTargetReferences(profile: ReferenceProfile): NumericReference[] {
+  return Object.entries(profile.targets).map(([metric, p]) =>
+    numericReference(`${TARGET_PREFIX}${metric}`, p, p.count + p.missing),
+  );
+}
+
+/** Every reference a profile gives a monitor: its features, then outputs, then targets. */
+export function profileReferences(
+  profile: ReferenceProfile,
+  features: readonly MonitorFeature[],
+): FeatureReference[] {
+  return [
+    ...buildReferences(profile, features),
+    ...buildOutputReferences(profile),
+    ...buildTargetReferences(profile),
+  ];
 }
 
 /** The references of the monitored features, in the monitor's order. */

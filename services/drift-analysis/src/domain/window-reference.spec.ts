@@ -1,6 +1,6 @@
 import { binCounts } from '@ballast/stats';
 import { numericStats, spread } from '../../test/domain-fixtures';
-import { buildReferences, type NumericReference } from './reference';
+import { buildReferences, profileReferences, type NumericReference } from './reference';
 import {
   DECILE_LEVELS,
   REFERENCE_SAMPLE_SIZE,
@@ -102,5 +102,39 @@ describe('a reference window', () => {
     expect(buildReferences(profile, [{ name: 'city', type: 'categorical' }])).toEqual([
       { type: 'categorical', name: 'city', missingRate: 0.2, frequencies: { a: 5, b: 3 } },
     ]);
+  });
+
+  it('profiles output scores and outcome metrics under predictions and targets, each with enough values', () => {
+    const part = (name: string, values: number[]) => {
+      const q = firstPass(name, values);
+      return {
+        quantiles: q,
+        stats: numericStats(referenceBins(q, window), values, { withValues: false }),
+      };
+    };
+    const profile = windowProfile({
+      window,
+      minRows: 30,
+      numeric: [
+        part('x', spread(40)),
+        part('output:probabilities', spread(40, 1)),
+        part('target:label', [...new Array<number>(20).fill(0), ...new Array<number>(20).fill(1)]),
+        part('target:revenue', spread(29, 100)),
+      ],
+      categorical: new Map(),
+    });
+    expect(profile.rows).toBe(40);
+    expect(Object.keys(profile.features)).toEqual(['x']);
+    expect(Object.keys(profile.predictions)).toEqual(['probabilities']);
+    // revenue has 29 values, fewer than minRows: left out rather than a noisy reference.
+    expect(Object.keys(profile.targets)).toEqual(['label']);
+    expect(profile.targets['label']).toMatchObject({
+      count: 40,
+      mean: 0.5,
+      bins: { edges: [0, 0.5, 1], counts: [0, 20, 0, 20] },
+    });
+    expect(profileReferences(profile, [{ name: 'x', type: 'numeric' }]).map((r) => r.name)).toEqual(
+      ['x', 'output:probabilities', 'target:label'],
+    );
   });
 });

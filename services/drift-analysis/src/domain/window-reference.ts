@@ -1,23 +1,24 @@
 /**
  * A past window of the monitor's own traffic as its reference. ClickHouse profiles
  * the window (src/queries/reference-window.ts) in two passes, and this module puts
- * the result into the shape of a profile.json, so that {@link buildReferences} turns
- * it into references exactly as it does a registered version's profile:
+ * the result into the shape of a profile.json, so that {@link profileReferences} turns
+ * it into references exactly as it does a registered version's profile (features,
+ * and the outputs and outcome metrics the window has: prediction and target drift):
  *
- * 1. per numeric feature, quantiles of the finite values (deterministic reservoir
+ * 1. per numeric feature, output score and outcome metric, quantiles of the finite values (deterministic reservoir
  *    of 8192, so exact on smaller windows), min, max, and up to
  *    {@link REFERENCE_SAMPLE_SIZE} raw values → {@link referenceBins}: the decile
  *    edges;
  * 2. counts, moments and the histogram over those edges, by the same queries as a
- *    monitor window (exact, each event once), and category counts.
+ *    monitor window, and category counts.
  *
  * The sample that stands in for the profile's (fine edges, exact tests on small
  * windows) is every finite value when there are at most REFERENCE_SAMPLE_SIZE, else
  * the window's quantiles at REFERENCE_SAMPLE_SIZE evenly spaced levels.
  */
-import type { FeatureProfile, ReferenceProfile } from '@ballast/model-store';
+import type { FeatureProfile, NumericProfile, ReferenceProfile } from '@ballast/model-store';
 import type { ReferenceWindow } from './monitor';
-import type { BinnedFeature } from './reference';
+import { OUTPUT_PREFIX, TARGET_PREFIX, valueKind, type BinnedFeature } from './reference';
 import type { CategoricalWindowStats, NumericWindowStats } from './window-stats';
 
 export const REFERENCE_SAMPLE_SIZE = 1000;
@@ -74,7 +75,7 @@ export function referenceBins(q: WindowQuantiles, window: ReferenceWindow): Binn
   return { name: q.name, fineEdges: decileEdges(q), min: q.min, max: q.max };
 }
 
-function numericProfile(q: WindowQuantiles, s: NumericWindowStats): FeatureProfile {
+function numericProfile(q: WindowQuantiles, s: NumericWindowStats): NumericProfile {
   return {
     type: 'numeric',
     count: s.rows - s.missing,
@@ -91,8 +92,11 @@ function numericProfile(q: WindowQuantiles, s: NumericWindowStats): FeatureProfi
 }
 
 /**
- * The window's profile from both passes. Throws a {@link ReferenceWindowError} when
- * the window has no events, or fewer than `minRows`.
+ * The window's profile from both passes. `numeric` holds the features, outputs and
+ * targets by their reference names (reference.ts: `output:<output>`,
+ * `target:<metric>`); an output or target with fewer finite values than `minRows` is
+ * left out (too few to stand for the window). Throws a {@link ReferenceWindowError}
+ * when the window has no events, or fewer than `minRows`.
  */
 export function windowProfile(input: {
   readonly window: ReferenceWindow;
@@ -104,8 +108,19 @@ export function windowProfile(input: {
   readonly categorical: ReadonlyMap<string, CategoricalWindowStats>;
 }): ReferenceProfile {
   const features: Record<string, FeatureProfile> = {};
+  const predictions: Record<string, NumericProfile> = {};
+  const targets: Record<string, NumericProfile> = {};
+  const featureRows: number[] = [];
   for (const { quantiles, stats } of input.numeric) {
-    features[quantiles.name] = numericProfile(quantiles, stats);
+    const kind = valueKind(quantiles);
+    if (kind === 'feature') {
+      features[quantiles.name] = numericProfile(quantiles, stats);
+      featureRows.push(stats.rows);
+    } else if (stats.finite >= input.minRows) {
+      const [into, prefix] =
+        kind === 'output' ? [predictions, OUTPUT_PREFIX] : [targets, TARGET_PREFIX];
+      into[quantiles.name.slice(prefix.length)] = numericProfile(quantiles, stats);
+    }
   }
   for (const [name, s] of input.categorical) {
     features[name] = {
@@ -114,13 +129,10 @@ export function windowProfile(input: {
       missing: s.missing,
       frequencies: { ...s.counts },
     };
+    featureRows.push(s.rows);
   }
   // Events carrying a feature; every event carries every feature in the usual layout.
-  const rows = Math.max(
-    0,
-    ...input.numeric.map((n) => n.stats.rows),
-    ...[...input.categorical.values()].map((c) => c.rows),
-  );
+  const rows = Math.max(0, ...featureRows);
   if (rows === 0) throw new ReferenceWindowError(input.window, 'has no events');
   if (rows < input.minRows) {
     throw new ReferenceWindowError(
@@ -128,5 +140,5 @@ export function windowProfile(input: {
       `has ${rows} events, fewer than the minimum sample size ${input.minRows}`,
     );
   }
-  return { rows, features, predictions: {} };
+  return { rows, features, predictions, targets };
 }

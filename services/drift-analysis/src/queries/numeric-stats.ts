@@ -14,7 +14,7 @@
  */
 import { ident, join, sql, type Sql } from '@ballast/clickhouse';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { OUTPUT_PREFIX, type BinnedFeature } from '../domain/reference';
+import { OUTPUT_PREFIX, TARGET_PREFIX, type BinnedFeature } from '../domain/reference';
 import type { NumericWindowStats } from '../domain/window-stats';
 import { binExpression, binLookup } from './bin-lookup';
 import {
@@ -25,7 +25,7 @@ import {
   type LayoutPlan,
   type MomentsRow,
 } from './layout-stats';
-import { windowSource, type WindowSelector } from './window-filter';
+import { outcomeSource, windowSource, type WindowSelector } from './window-filter';
 
 /** One feature's aggregates, as a tuple: see {@link Row}. */
 type FeatureRow = [
@@ -64,13 +64,18 @@ type ValueColumns = (ref: BinnedFeature, pos: Sql, v: Sql) => Sql;
 const featureColumns: ValueColumns = (ref, pos, v) =>
   sql`indexOf(numeric_names, ${ref.name}) AS ${pos}, if(${pos} > 0, numeric_values[${pos}], nan) AS ${v}`;
 
-/** The output's score (reference.ts, buildOutputReferences); NaN when the event has none. */
-const outputColumns: ValueColumns = (ref, pos, v) => {
-  const values = sql`output_values[${pos}]`;
-  const score = sql`multiIf(length(${values}) = 1, ${values}[1], length(${values}) = 2, ${values}[2],
+/** An output's score (reference.ts, buildOutputReferences) from its values; NaN when empty. */
+export function outputScore(values: Sql): Sql {
+  return sql`multiIf(length(${values}) = 1, ${values}[1], length(${values}) = 2, ${values}[2],
     length(${values}) > 2, arrayReduce('max', ${values}), nan)`;
-  return sql`indexOf(output_names, ${ref.name.slice(OUTPUT_PREFIX.length)}) AS ${pos}, if(${pos} > 0, ${score}, nan) AS ${v}`;
-};
+}
+
+const outputColumns: ValueColumns = (ref, pos, v) =>
+  sql`indexOf(output_names, ${ref.name.slice(OUTPUT_PREFIX.length)}) AS ${pos}, if(${pos} > 0, ${outputScore(sql`output_values[${pos}]`)}, nan) AS ${v}`;
+
+/** An outcome event carries one metric: the reference's, or none. */
+const targetColumns: ValueColumns = (ref, pos, v) =>
+  sql`toUInt8(metric = ${ref.name.slice(TARGET_PREFIX.length)}) AS ${pos}, if(${pos} > 0, value, nan) AS ${v}`;
 
 function statsQuery(source: Sql, refs: readonly BinnedFeature[], columns: ValueColumns): Sql {
   return sql`SELECT count() AS events,
@@ -102,6 +107,18 @@ export function outputStatsQuery(w: WindowSelector, refs: readonly BinnedFeature
     refs,
     outputColumns,
   );
+}
+
+/**
+ * The window's aggregates of the model's outcome metrics (target drift), over the
+ * outcomes of window-filter.ts's outcomeSource, as stored (like the outputs).
+ */
+export function targetStatsQuery(
+  w: WindowSelector,
+  refs: readonly BinnedFeature[],
+  lookbackSeconds: number,
+): Sql {
+  return statsQuery(outcomeSource(w, lookbackSeconds), refs, targetColumns);
 }
 
 function finiteOr(value: number | null, fallback: number): number {
@@ -220,6 +237,18 @@ export async function queryOutputStats(
 ): Promise<Map<string, NumericWindowStats>> {
   if (refs.length === 0) return new Map();
   return statsOf(refs, await rows<Row>(clickhouse, outputStatsQuery(w, refs))).features;
+}
+
+/** The outcome metrics' statistics (target drift); a metric no outcome carried is absent. */
+export async function queryTargetStats(
+  clickhouse: ClickHouseClient,
+  w: WindowSelector,
+  refs: readonly BinnedFeature[],
+  lookbackSeconds: number,
+): Promise<Map<string, NumericWindowStats>> {
+  if (refs.length === 0) return new Map();
+  return statsOf(refs, await rows<Row>(clickhouse, targetStatsQuery(w, refs, lookbackSeconds)))
+    .features;
 }
 
 function statsOf(

@@ -8,14 +8,14 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { WindowSource } from '../domain/monitor-runner';
 import type { MonitorDefinition } from '../domain/monitor';
 import {
-  isOutputReference,
+  valueKind,
   type CategoricalReference,
   type FeatureReference,
   type NumericReference,
 } from '../domain/reference';
 import type { FeatureWindowStats, WindowStats } from '../domain/window-stats';
 import { queryCategoricalCounts } from './categorical-counts';
-import { queryNumericStats, queryOutputStats } from './numeric-stats';
+import { queryNumericStats, queryOutputStats, queryTargetStats } from './numeric-stats';
 import { queryRawValues } from './raw-values';
 import { queryVolumes } from './volumes';
 import { monitorSelector } from './window-filter';
@@ -43,12 +43,14 @@ export function sampleModulus(events: number, sampleEvents: number): number {
 export class ClickHouseWindowSource implements WindowSource {
   private readonly numeric: NumericReference[];
   private readonly outputs: NumericReference[];
+  private readonly targets: NumericReference[];
   private readonly categorical: CategoricalReference[];
 
   constructor(private readonly options: WindowCollectorOptions) {
     const numeric = options.references.filter((r): r is NumericReference => r.type === 'numeric');
-    this.numeric = numeric.filter((r) => !isOutputReference(r));
-    this.outputs = numeric.filter(isOutputReference);
+    this.numeric = numeric.filter((r) => valueKind(r) === 'feature');
+    this.outputs = numeric.filter((r) => valueKind(r) === 'output');
+    this.targets = numeric.filter((r) => valueKind(r) === 'target');
     this.categorical = options.references.filter(
       (r): r is CategoricalReference => r.type === 'categorical',
     );
@@ -75,9 +77,15 @@ export class ClickHouseWindowSource implements WindowSource {
       ...monitorSelector(monitor, window),
       sampleModulus: sampleModulus(events, this.options.sampleEvents),
     };
-    const [numeric, outputs, categorical] = await Promise.all([
+    const [numeric, outputs, targets, categorical] = await Promise.all([
       queryNumericStats(clickhouse, selector, this.numeric),
       queryOutputStats(clickhouse, selector, this.outputs),
+      queryTargetStats(
+        clickhouse,
+        monitorSelector(monitor, window),
+        this.targets,
+        monitor.outcomeLookbackSeconds,
+      ),
       queryCategoricalCounts(
         clickhouse,
         selector,
@@ -92,7 +100,7 @@ export class ClickHouseWindowSource implements WindowSource {
       selector,
       small.map(([name]) => name),
     );
-    const features = new Map<string, FeatureWindowStats>([...categorical, ...outputs]);
+    const features = new Map<string, FeatureWindowStats>([...categorical, ...outputs, ...targets]);
     for (const [name, s] of numeric.features) {
       const values = raw.get(name);
       features.set(name, values ? { ...s, values } : s);

@@ -53,3 +53,34 @@ export function windowSource(
       AND event_time >= ${w.windowStart} AND event_time < ${w.windowEnd}
       AND role != 'shadow'${version}${sample}`;
 }
+
+/**
+ * The outcome events of the monitor's model in [start, end) (target drift), as
+ * stored: those recorded with the model (and its traffic version, if the monitor
+ * names one), and those recorded without a model whose request id is that of one of
+ * the model's predictions made in the window or in the `lookbackSeconds` before it. The
+ * window's own outcome request ids bound the scan of predictions. Not sampled:
+ * outcomes are far fewer than predictions.
+ */
+export function outcomeSource(w: WindowSelector, lookbackSeconds: number): Sql {
+  const time = sql`event_time >= ${w.windowStart} AND event_time < ${w.windowEnd}`;
+  const version =
+    w.trafficVersion === undefined ? sql`` : sql` AND model_version = ${w.trafficVersion}`;
+  const unattributed = sql`SELECT request_id FROM ${ident(TABLES.outcomeEvents)}
+    WHERE ${time} AND model = '' AND request_id != ''`;
+  const predictions = windowSource(
+    {
+      model: w.model,
+      ...(w.trafficVersion === undefined ? {} : { trafficVersion: w.trafficVersion }),
+      windowStart: new Date(w.windowStart.getTime() - lookbackSeconds * 1000),
+      windowEnd: w.windowEnd,
+    },
+    sql``,
+    { final: false },
+  );
+  return sql`${ident(TABLES.outcomeEvents)}
+    WHERE ${time}
+      AND (model = ${w.model}${version}
+        OR (model = '' AND request_id != '' AND request_id IN
+          (SELECT request_id FROM ${predictions} AND request_id IN (${unattributed}))))`;
+}
