@@ -29,6 +29,9 @@ and writes, for each, a folder `infra/demo-models/<name>/<version>/` with:
                    the same for the training labels.
     expected.json  5 test rows with the outputs the graph gives for them, for the
                    onnxruntime-node cross-check `node infra/demo-models/check_onnxruntime.mjs`.
+    demo-traffic.json  (version 1 only) the training rows, 6 significant digits, in manifest
+                   feature order: traffic drawn from them matches profile.json (end-to-end
+                   drift tests).
 
 The graphs are built by hand with onnx.helper from the fitted weights (skl2onnx is not
 packaged for Debian). Before anything is written, each graph passes onnx.checker and a
@@ -495,6 +498,14 @@ def reference_profile(data, onnx_model, n_classes):
     }
 
 
+def demo_traffic(data):
+    """The training rows (what profile.json summarises), for demo traffic drawn from them."""
+    return {
+        "features": data["features"],
+        "rows": [[sig(v, SAMPLE_DIGITS) for v in row] for row in data["X_train"]],
+    }
+
+
 # --------------------------------------------------------------------------- expected outputs
 
 
@@ -709,6 +720,8 @@ def build(spec, earlier):
         "profile.json": json_bytes(reference_profile(data, onnx_model, n_classes)),
         "expected.json": json_bytes(expected(spec, data, pipeline, onnx_model, n_classes)),
     }
+    if spec["version"] == "1":
+        files["demo-traffic.json"] = json_bytes(demo_traffic(data))
     return files, test_metrics, check
 
 

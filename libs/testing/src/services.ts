@@ -11,7 +11,11 @@ const SERVICES = {
   router: { readyMessage: 'router ready', grpc: 'ROUTER_GRPC' },
   'feature-logger': { readyMessage: 'feature logger ready' },
   'experiment-analytics': { readyMessage: 'experiment analytics ready', grpc: 'EXPERIMENTS_GRPC' },
-  'drift-analysis': { readyMessage: 'drift analysis ready', metricsPort: 'DRIFT_METRICS_PORT' },
+  'drift-analysis': {
+    readyMessage: 'drift analysis ready',
+    grpc: 'DRIFT_GRPC',
+    metricsPort: 'DRIFT_METRICS_PORT',
+  },
 } satisfies Record<string, { readyMessage: string; grpc?: string; metricsPort?: string }>;
 
 export type ServiceName = keyof typeof SERVICES;
