@@ -1,7 +1,14 @@
 /**
  * One monitor window: every feature's verdict and checks, the share of drifted
  * features (dataset drift), and the window's volume against recent windows.
+ *
+ * Features judged by a p-value (small windows) are judged together: their p-values
+ * are Holm-adjusted across the window's p-value tests before the comparison with
+ * `pValue`, so that a model with many features does not drift by chance in most
+ * windows (30 features tested at 0.05 each: at least one false drift in 79% of
+ * windows; Holm keeps that at 5%).
  */
+import { adjustPValues } from '@ballast/stats';
 import { analyseFeature, type FeatureVerdict, type MethodResult } from './feature-analysis';
 import type { MonitorDefinition } from './monitor';
 import type { FeatureReference } from './reference';
@@ -64,6 +71,47 @@ function volume(rows: number, recent: readonly number[], ratio: number): MethodR
   return { ...base, value, status: value > ratio || value < 1 / ratio ? 'warning' : 'ok' };
 }
 
+/** Methods whose value is a p-value: drift below the threshold. */
+const P_VALUE_METHODS: ReadonlySet<string> = new Set(['ks', 'chi_square']);
+
+/**
+ * The features decided by a p-value, re-decided on their Holm-adjusted p-values
+ * (statsmodels `multipletests(method='holm')`). The deciding result's value becomes
+ * the adjusted p-value; its note keeps the unadjusted one.
+ */
+function holmAcrossFeatures(features: readonly FeatureVerdict[]): FeatureVerdict[] {
+  const tested = features.filter(
+    (f) =>
+      f.decidingMethod !== undefined &&
+      P_VALUE_METHODS.has(f.decidingMethod.method) &&
+      f.decidingMethod.status !== 'insufficient_data',
+  );
+  if (tested.length < 2) return [...features];
+  const { adjusted } = adjustPValues({
+    pValues: tested.map((f) => (f.decidingMethod as MethodResult).value),
+    method: 'holm',
+  });
+  const adjustedOf = new Map(tested.map((f, i) => [f, adjusted[i] as number]));
+  return features.map((f) => {
+    const p = adjustedOf.get(f);
+    const deciding = f.decidingMethod;
+    if (p === undefined || deciding === undefined) return f;
+    const status = p < deciding.threshold ? 'drift' : 'ok';
+    const decided: MethodResult = {
+      ...deciding,
+      value: p,
+      status,
+      note: `Holm-adjusted over ${tested.length} p-value tests; unadjusted p = ${deciding.value.toPrecision(6)}`,
+    };
+    return {
+      ...f,
+      verdict: status,
+      decidingMethod: decided,
+      results: f.results.map((r) => (r === deciding ? decided : r)),
+    };
+  });
+}
+
 export function analyseWindow(input: {
   readonly monitor: MonitorDefinition;
   readonly references: readonly FeatureReference[];
@@ -72,8 +120,8 @@ export function analyseWindow(input: {
   readonly recentVolumes: readonly number[];
 }): WindowAnalysis {
   const { monitor, stats } = input;
-  const features = input.references.map((ref) =>
-    analyseFeature(ref, stats.features.get(ref.name), monitor),
+  const features = holmAcrossFeatures(
+    input.references.map((ref) => analyseFeature(ref, stats.features.get(ref.name), monitor)),
   );
   const dataset = [
     driftedShare(features, monitor.thresholds.datasetDriftShare),
