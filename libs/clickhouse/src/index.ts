@@ -12,6 +12,8 @@
  * const q = sql`SELECT count() AS n FROM ${ident('prediction_events')} WHERE model = ${model}`;
  * const rows = await (await clickhouse.query({ query: q.text, format: 'JSONEachRow' })).json();
  */
+export type { BenchDatabaseOptions } from './bench-database';
+export { withBenchDatabase } from './bench-database';
 export type { ClickHouseOptions } from './client';
 export { createClickHouse, ensureDatabase, stringifyRow } from './client';
 export type { Migration } from './migrations';

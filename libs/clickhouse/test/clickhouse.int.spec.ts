@@ -19,6 +19,7 @@ import {
   loadMigrations,
   migrate,
   sql,
+  withBenchDatabase,
   type PredictionEventRow,
 } from '../src';
 
@@ -239,5 +240,54 @@ describe('analyst user', () => {
     } finally {
       await analyst.close();
     }
+  });
+});
+
+describe('withBenchDatabase', () => {
+  const keep = `ballast_it_bench_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const seeds: string[] = [];
+  const seed = (key: string) => ({
+    key,
+    run: async (c: ClickHouseClient) => {
+      seeds.push(key);
+      await c.insert({
+        table: TABLES.outcomeEvents,
+        values: [{ event_id: key, ...eventTime(Date.UTC(2024, 0, 1)), metric: 'm', value: 1 }],
+        format: 'JSONEachRow',
+      });
+    },
+  });
+  const ids = (c: ClickHouseClient) =>
+    c
+      .query({ query: `SELECT event_id FROM ${TABLES.outcomeEvents}`, format: 'JSONEachRow' })
+      .then((r) => r.json<{ event_id: string }>())
+      .then((rows) => rows.map((r) => r.event_id));
+
+  afterAll(async () => {
+    await client.command({ query: `DROP DATABASE IF EXISTS ${ident(keep).text}` });
+  });
+
+  it('seeds a kept database once per seed key, and reseeds it from scratch for another', async () => {
+    const run = (key: string) =>
+      withBenchDatabase(
+        { url: stack.CLICKHOUSE_URL, keep, prefix: 'unused', seed: seed(key) },
+        async (c, reused) => ({ reused, ids: await ids(c) }),
+      );
+    expect(await run('a')).toEqual({ reused: false, ids: ['a'] });
+    expect(await run('a')).toEqual({ reused: true, ids: ['a'] });
+    expect(await run('b')).toEqual({ reused: false, ids: ['b'] });
+    expect(seeds).toEqual(['a', 'b']);
+  });
+
+  it('drops a database of its own at the end', async () => {
+    const prefix = `ballast_it_bench_own_${randomUUID().replace(/-/g, '').slice(0, 8)}`;
+    await withBenchDatabase({ url: stack.CLICKHOUSE_URL, prefix, seed: seed('c') }, async () => {
+      expect(
+        await rows(`SELECT name FROM system.databases WHERE name = '${prefix}_${process.pid}'`),
+      ).toHaveLength(1);
+    });
+    expect(
+      await rows(`SELECT name FROM system.databases WHERE name = '${prefix}_${process.pid}'`),
+    ).toEqual([]);
   });
 });

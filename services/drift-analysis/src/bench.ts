@@ -8,10 +8,10 @@
  *   npx nx run drift-analysis:build && \
  *   node services/drift-analysis/dist/bench.js   # CLICKHOUSE_URL, BENCH_ROWS, BENCH_SMALL_ROWS, BENCH_SAMPLE_EVENTS
  *
- * BENCH_DATABASE=name keeps the seeded data in that database for the next run, which
- * then skips seeding (when changing queries, not sizes).
+ * BENCH_DATABASE=name keeps the seeded data in that database for the next run with
+ * the same sizes, which then skips seeding (withBenchDatabase, libs/clickhouse).
  */
-import { createClickHouse, ensureDatabase, ident, migrate, sql, TABLES } from '@ballast/clickhouse';
+import { ident, sql, TABLES, withBenchDatabase } from '@ballast/clickhouse';
 import type { ReferenceProfile } from '@ballast/model-store';
 import { binCounts, fitBinEdges } from '@ballast/stats';
 import type { ClickHouseClient } from '@clickhouse/client';
@@ -159,16 +159,23 @@ async function timeReport(
 async function main(): Promise<void> {
   const rows = env('BENCH_ROWS', 10_000_000);
   const smallRows = env('BENCH_SMALL_ROWS', 200_000);
-  const options = {
+  const model = 'bench-drift';
+  const large = Math.floor(Date.UTC(2024, 0, 1) / HOUR) * HOUR;
+  const small = large + 2 * HOUR;
+  const seeding = performance.now();
+  const database = {
     url: process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:18123',
-    database: process.env.BENCH_DATABASE ?? `ballast_bench_drift_${process.pid}`,
-    requestTimeoutMs: 600_000,
+    ...(process.env.BENCH_DATABASE ? { keep: process.env.BENCH_DATABASE } : {}),
+    prefix: 'ballast_bench_drift',
+    seed: {
+      key: `drift ${rows} + ${smallRows} events x ${FEATURES} features`,
+      run: async (clickhouse: ClickHouseClient) => {
+        await seed(clickhouse, model, large, rows);
+        await seed(clickhouse, model, small, smallRows);
+      },
+    },
   };
-  await ensureDatabase(options);
-  const clickhouse = createClickHouse(options);
-  try {
-    await migrate(clickhouse);
-    const model = 'bench-drift';
+  await withBenchDatabase(database, async (clickhouse, reused) => {
     const monitor = parseMonitors([
       { name: 'bench', model, referenceVersion: '1', windowSeconds: 3600 },
     ])[0] as MonitorDefinition;
@@ -176,20 +183,8 @@ async function main(): Promise<void> {
       referenceProfile(100_000),
       names.map((name) => ({ name, type: 'numeric' as const })),
     ) as NumericReference[];
-    const large = Math.floor(Date.UTC(2024, 0, 1) / HOUR) * HOUR;
-    const small = large + 2 * HOUR;
-    const seeding = performance.now();
-    const stored = await clickhouse.query({
-      query: sql`SELECT count() AS n FROM ${ident(TABLES.predictionEvents)}`.text,
-      format: 'JSONEachRow',
-    });
-    const existing = Number((await stored.json<{ n: string }>())[0]?.n ?? 0);
-    if (existing === 0) {
-      await seed(clickhouse, model, large, rows);
-      await seed(clickhouse, model, small, smallRows);
-    }
     console.log(
-      `${existing === 0 ? 'seeded' : 'reused'} ${rows} + ${smallRows} events × ${FEATURES} features in ${seconds(performance.now() - seeding)}`,
+      `${reused ? 'reused' : 'seeded'} ${rows} + ${smallRows} events × ${FEATURES} features in ${seconds(performance.now() - seeding)}`,
     );
     const sourceOf = (sampleEvents: number) =>
       new ClickHouseWindowSource({
@@ -267,13 +262,7 @@ async function main(): Promise<void> {
     console.log(
       `memory: rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB after the naive run`,
     );
-  } finally {
-    if (!process.env.BENCH_DATABASE)
-      await clickhouse.command({
-        query: `DROP DATABASE IF EXISTS ${ident(options.database).text}`,
-      });
-    await clickhouse.close();
-  }
+  });
 }
 
 main().catch((error: unknown) => {

@@ -6,13 +6,14 @@
  *   npx nx run experiment-analytics:build && \
  *   node services/experiment-analytics/dist/bench.js   # CLICKHOUSE_URL, BENCH_PREDICTIONS, BENCH_OUTCOMES, BENCH_UNITS
  *
- * BENCH_DATABASE=name keeps the seeded data in that database for the next run, which
- * then skips seeding (when changing queries, not sizes).
+ * BENCH_DATABASE=name keeps the seeded data in that database for the next run with
+ * the same sizes, which then skips seeding (withBenchDatabase, libs/clickhouse).
  *
  * Prints the seeding time, each analysis time (three runs: the first reads cold data),
  * then each of the analysis's two queries alone (they run in parallel in an analysis).
  */
-import { createClickHouse, ensureDatabase, ident, migrate, sql, TABLES } from '@ballast/clickhouse';
+import { ident, sql, TABLES, withBenchDatabase } from '@ballast/clickhouse';
+import type { ClickHouseClient } from '@clickhouse/client';
 import { analyzeExperiment } from './analysis/analyze-experiment';
 import { parseExperimentDefinition } from './domain/experiment-definition';
 import { loadExperimentData } from './queries/experiment-data';
@@ -25,72 +26,66 @@ async function main(): Promise<void> {
   const predictions = env('BENCH_PREDICTIONS', 10_000_000);
   const outcomes = env('BENCH_OUTCOMES', 2_000_000);
   const units = env('BENCH_UNITS', 1_000_000);
-  const options = {
+  const seeding = performance.now();
+  const start = new Date(Date.UTC(2024, 0, 1));
+  const def = parseExperimentDefinition({
+    id: 'bench',
+    model: 'bench-model',
+    variants: [
+      { name: 'v1', weight: 0.5 },
+      { name: 'v2', weight: 0.5 },
+    ],
+    controlVariant: 'v1',
+    start: start.toISOString(),
+    end: new Date(start.getTime() + 14 * 86_400_000).toISOString(),
+    attributionWindowHours: 24,
+    metrics: [
+      { name: 'conversion', kind: 'binary', outcome: 'converted' },
+      { name: 'revenue', kind: 'continuous', outcome: 'revenue' },
+      {
+        name: 'revenue_per_order',
+        kind: 'ratio',
+        numerator: 'revenue',
+        denominator: 'converted',
+      },
+    ],
+    guardrails: { latencyP95MaxIncrease: 0.2 },
+  });
+  const t0 = Math.floor(start.getTime() / 1000);
+  // Units hash into variants by parity; requests spread over 13 days; outcomes follow
+  // a request of the same unit by up to 12 hours.
+  const database = {
     url: process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:18123',
-    database: process.env.BENCH_DATABASE ?? `ballast_bench_ea_${process.pid}`,
-    requestTimeoutMs: 600_000,
+    ...(process.env.BENCH_DATABASE ? { keep: process.env.BENCH_DATABASE } : {}),
+    prefix: 'ballast_bench_ea',
+    seed: {
+      key: `experiment ${predictions} predictions, ${outcomes} outcomes, ${units} units`,
+      run: async (clickhouse: ClickHouseClient) => {
+        await clickhouse.command({
+          query: sql`INSERT INTO ${ident(TABLES.predictionEvents)}
+          (event_id, event_time, event_time_ms, model, model_version, deployment, variant, experiment_id,
+           unit_id, request_id, role, output_names, output_values, latency_ms)
+          SELECT toString(number), toDateTime(${t0} + intDiv(number * 1123, 1000) % (13 * 86400), 'UTC'),
+            number % 1000, ${def.model}, '1', 'bench-model@1', if(number % ${units} % 2 = 0, 'v1', 'v2'), ${def.id},
+            toString(number % ${units}), toString(number), 'primary', ['probabilities'], [[0.3, 0.7]],
+            2 + (number % 97) / 10
+          FROM numbers(${predictions})`.text,
+        });
+        await clickhouse.command({
+          query: sql`INSERT INTO ${ident(TABLES.outcomeEvents)}
+          (event_id, event_time, event_time_ms, model, model_version, deployment, request_id, unit_id, metric, value)
+          SELECT concat('o', toString(number)),
+            toDateTime(${t0} + intDiv(number * 1123, 1000) % (13 * 86400) + number % 43200, 'UTC'),
+            0, ${def.model}, '', '', '', toString(number % ${units}),
+            if(number % 2 = 0, 'converted', 'revenue'), if(number % 2 = 0, 1, number % 50)
+          FROM numbers(${outcomes})`.text,
+        });
+      },
+    },
   };
-  await ensureDatabase(options);
-  const clickhouse = createClickHouse(options);
-  try {
-    await migrate(clickhouse);
-    const start = new Date(Date.UTC(2024, 0, 1));
-    const def = parseExperimentDefinition({
-      id: 'bench',
-      model: 'bench-model',
-      variants: [
-        { name: 'v1', weight: 0.5 },
-        { name: 'v2', weight: 0.5 },
-      ],
-      controlVariant: 'v1',
-      start: start.toISOString(),
-      end: new Date(start.getTime() + 14 * 86_400_000).toISOString(),
-      attributionWindowHours: 24,
-      metrics: [
-        { name: 'conversion', kind: 'binary', outcome: 'converted' },
-        { name: 'revenue', kind: 'continuous', outcome: 'revenue' },
-        {
-          name: 'revenue_per_order',
-          kind: 'ratio',
-          numerator: 'revenue',
-          denominator: 'converted',
-        },
-      ],
-      guardrails: { latencyP95MaxIncrease: 0.2 },
-    });
-    const t0 = Math.floor(start.getTime() / 1000);
-    // Units hash into variants by parity; requests spread over 13 days; outcomes follow
-    // a request of the same unit by up to 12 hours.
-    const seeding = performance.now();
-    const seededBefore = await clickhouse.query({
-      query: sql`SELECT count() AS n FROM ${ident(TABLES.predictionEvents)}`.text,
-      format: 'JSONEachRow',
-    });
-    const existing = Number((await seededBefore.json<{ n: string }>())[0]?.n ?? 0);
-    if (existing === 0) {
-      await clickhouse.command({
-        query: sql`INSERT INTO ${ident(TABLES.predictionEvents)}
-        (event_id, event_time, event_time_ms, model, model_version, deployment, variant, experiment_id,
-         unit_id, request_id, role, output_names, output_values, latency_ms)
-        SELECT toString(number), toDateTime(${t0} + intDiv(number * 1123, 1000) % (13 * 86400), 'UTC'),
-          number % 1000, ${def.model}, '1', 'bench-model@1', if(number % ${units} % 2 = 0, 'v1', 'v2'), ${def.id},
-          toString(number % ${units}), toString(number), 'primary', ['probabilities'], [[0.3, 0.7]],
-          2 + (number % 97) / 10
-        FROM numbers(${predictions})`.text,
-      });
-      await clickhouse.command({
-        query: sql`INSERT INTO ${ident(TABLES.outcomeEvents)}
-        (event_id, event_time, event_time_ms, model, model_version, deployment, request_id, unit_id, metric, value)
-        SELECT concat('o', toString(number)),
-          toDateTime(${t0} + intDiv(number * 1123, 1000) % (13 * 86400) + number % 43200, 'UTC'),
-          0, ${def.model}, '', '', '', toString(number % ${units}),
-          if(number % 2 = 0, 'converted', 'revenue'), if(number % 2 = 0, 1, number % 50)
-        FROM numbers(${outcomes})`.text,
-      });
-    }
-    const seeded = performance.now() - seeding;
+  await withBenchDatabase(database, async (clickhouse, reused) => {
     console.log(
-      `${existing === 0 ? 'seeded' : 'reused'} ${predictions} predictions, ${outcomes} outcomes, ${units} units in ${(seeded / 1000).toFixed(1)} s`,
+      `${reused ? 'reused' : 'seeded'} ${predictions} predictions, ${outcomes} outcomes, ${units} units in ${((performance.now() - seeding) / 1000).toFixed(1)} s`,
     );
     for (let run = 1; run <= 3; run += 1) {
       const began = performance.now();
@@ -110,13 +105,7 @@ async function main(): Promise<void> {
       await (await clickhouse.query({ query: query.text, format: 'JSONEachRow' })).json();
       console.log(`${what} alone: ${((performance.now() - began) / 1000).toFixed(2)} s`);
     }
-  } finally {
-    if (!process.env.BENCH_DATABASE)
-      await clickhouse.command({
-        query: `DROP DATABASE IF EXISTS ${ident(options.database).text}`,
-      });
-    await clickhouse.close();
-  }
+  });
 }
 
 main().catch((error: unknown) => {
