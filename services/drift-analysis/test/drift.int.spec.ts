@@ -12,7 +12,7 @@ import {
   migrate,
 } from '@ballast/clickhouse';
 import { FileSystemArtifactStore, type NumericProfile } from '@ballast/model-store';
-import { stackFromEnv } from '@ballast/testing';
+import { seededRandom, stackFromEnv } from '@ballast/testing';
 import { binCounts, fitBinEdges, wassersteinFromSamples } from '@ballast/stats';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { randomUUID } from 'node:crypto';
@@ -40,17 +40,6 @@ const H = 3600_000;
 const MODEL = 'breast-cancer';
 const SHIFTED = 'mean_radius';
 
-/** mulberry32: a small seeded generator, so every run inserts the same rows. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('drift analysis on ClickHouse', () => {
   const database = `ballast_drift_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
   const model = `${MODEL}-${randomUUID().slice(0, 8)}`;
@@ -60,7 +49,7 @@ describe('drift analysis on ClickHouse', () => {
   let clickhouse: ClickHouseClient;
   let profiles: Record<string, NumericProfile>;
   let names: string[];
-  const rand = random(42);
+  const rand = seededRandom(42);
   // Windows 0..19 unshifted, 20..21 with mean_radius moved by one reference sd.
   const base = Math.floor(Date.now() / H) * H - 40 * H;
 
@@ -245,7 +234,7 @@ describe('drift analysis on ClickHouse', () => {
   it('a window of more than twice DRIFT_SAMPLE_EVENTS is analysed on its 1-in-m event-id sample, its volume counted whole', async () => {
     const start = base - 60 * H;
     // Its own generator: the rows the other tests draw stay the same.
-    const own = random(600);
+    const own = seededRandom(600);
     await insert(start, 600, () => referenceRow(0, own));
     const { monitor, references } = await runner([]);
     const ref = references[0] as NumericReference;
@@ -298,7 +287,7 @@ describe('drift analysis on ClickHouse', () => {
     const scores = profile.predictions['probabilities']!.sample;
     const [clean, shifted] = [base - 62 * H, base - 63 * H];
     // Its own generator: the rows the other tests draw stay the same.
-    const own = random(400);
+    const own = seededRandom(400);
     const cleanScores: number[] = [];
     await insert(
       clean,
@@ -339,7 +328,7 @@ describe('drift analysis on ClickHouse', () => {
     if (!target) throw new Error('the demo profile has no targets block');
     expect(target.name).toBe('target:label');
     const [reference, clean, shifted] = [base - 90 * H, base - 91 * H, base - 92 * H];
-    const own = random(900);
+    const own = seededRandom(900);
     const ids = async (start: number) =>
       (
         await (

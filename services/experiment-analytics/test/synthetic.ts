@@ -12,20 +12,9 @@ import {
 } from '@ballast/clickhouse';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { emptySums } from '../src/analysis/metric-comparison';
+import { seededRandom } from '@ballast/testing';
 import type { ExperimentDefinition } from '../src/domain/experiment-definition';
 import type { MetricSums } from '../src/queries/metric-stats';
-
-/** mulberry32: a small seeded generator, so every run sees the same data. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface Arm {
   readonly variant: string;
@@ -100,7 +89,7 @@ export function simulate(
   arms: readonly Arm[],
   seed: number,
 ): { predictions: PredictionEventRow[]; outcomes: OutcomeEventRow[] } {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const predictions: PredictionEventRow[] = [];
   const outcomes: OutcomeEventRow[] = [];
   const span = def.end.getTime() - def.start.getTime() - def.attributionWindowMs;
