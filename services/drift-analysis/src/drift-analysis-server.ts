@@ -90,6 +90,7 @@ export class DriftAnalysisServer {
         },
       })),
       results: this.results,
+      leadInWindows: this.config.DRIFT_RESTORE_WINDOWS,
       histograms: {
         features: async (monitor, window) =>
           (await (this.sources.get(monitor.name) as ClickHouseWindowSource).collect(window)).stats

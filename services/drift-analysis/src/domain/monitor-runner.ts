@@ -8,7 +8,7 @@ import type { MethodResult } from './feature-analysis';
 import { HysteresisTracker, type Severity, type Transition } from './hysteresis';
 import type { MonitorDefinition } from './monitor';
 import type { FeatureReference } from './reference';
-import { windowSubjects, type SubjectResult } from './subjects';
+import { replayWindows, windowSubjects, type SubjectResult } from './subjects';
 import { analyseWindow, type WindowAnalysis } from './window-analysis';
 import type { WindowStats } from './window-stats';
 
@@ -92,17 +92,7 @@ export class MonitorRunner {
    * off through all of them, an alert older than the results is not recovered.
    */
   restore(results: readonly EarlierResult[]): Severity {
-    const windows = new Map<number, EarlierResult[]>();
-    for (const r of results) {
-      const rows = windows.get(r.windowStart.getTime()) ?? [];
-      rows.push(r);
-      windows.set(r.windowStart.getTime(), rows);
-    }
-    for (const start of [...windows.keys()].sort((a, b) => a - b)) {
-      for (const s of windowSubjects(windows.get(start) as EarlierResult[])) {
-        this.tracker.observe(s.key, s.obs);
-      }
-    }
+    replayWindows(this.tracker, results);
     this.options.observer?.restored(this.options.monitor, this.tracker.overall());
     return this.tracker.overall();
   }

@@ -6,7 +6,7 @@
  * it stored as it did live.
  */
 import type { MethodResult } from './feature-analysis';
-import type { Observation } from './hysteresis';
+import type { HysteresisTracker, Observation } from './hysteresis';
 
 /** Methods that measure drift (the rest are data-quality and dataset checks). */
 export const DRIFT_METHODS: ReadonlySet<string> = new Set([
@@ -54,4 +54,27 @@ export function windowSubjects<R extends SubjectResult>(results: readonly R[]): 
     }
   }
   return out;
+}
+
+/**
+ * Replays stored result rows (any order) into the hysteresis window by window, in
+ * time order, as the live runner observed them; `after` sees each window's rows once
+ * observed.
+ */
+export function replayWindows<R extends SubjectResult & { readonly windowStart: Date }>(
+  tracker: Pick<HysteresisTracker, 'observe'>,
+  rows: readonly R[],
+  after: (windowStart: Date, rows: readonly R[]) => void = () => undefined,
+): void {
+  const windows = new Map<number, R[]>();
+  for (const r of rows) {
+    const own = windows.get(r.windowStart.getTime()) ?? [];
+    own.push(r);
+    windows.set(r.windowStart.getTime(), own);
+  }
+  for (const start of [...windows.keys()].sort((a, b) => a - b)) {
+    const own = windows.get(start) as R[];
+    for (const s of windowSubjects(own)) tracker.observe(s.key, s.obs);
+    after(new Date(start), own);
+  }
 }

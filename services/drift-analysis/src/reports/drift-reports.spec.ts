@@ -14,13 +14,17 @@ const references: FeatureReference[] = [
 const H = 3_600_000;
 const t0 = Date.UTC(2024, 0, 1);
 
-function row(window: number, status: StoredResult['status']): StoredResult {
+function row(
+  window: number,
+  status: StoredResult['status'],
+  method = 'jensen_shannon',
+): StoredResult {
   return {
     monitor: 'm1',
     windowStart: new Date(t0 + window * H),
     windowEnd: new Date(t0 + (window + 1) * H),
     feature: 'color',
-    method: 'jensen_shannon',
+    method,
     value: status === 'drift' ? 0.4 : 0.01,
     threshold: 0.1,
     status,
@@ -31,7 +35,11 @@ function row(window: number, status: StoredResult['status']): StoredResult {
 function reports(stored: StoredResult[]) {
   return new DriftReports({
     monitors: [{ monitor, references, status: () => 'ok', lastWindowStart: () => undefined }],
-    results: { read: async () => stored },
+    results: {
+      read: async (_model: string, from: Date, to: Date) =>
+        stored.filter((r) => r.windowStart >= from && r.windowStart < to),
+    },
+    leadInWindows: 3,
     histograms: {
       features: async () =>
         new Map([['color', { type: 'categorical', rows: 3, missing: 0, counts: { green: 3 } }]]),
@@ -55,6 +63,24 @@ describe('DriftReports', () => {
         current: [0, 3, 0],
       }),
     ]);
+  });
+
+  it('carries in the status reached before the range, as a restarted service restores it', async () => {
+    const before = [row(-2, 'drift'), row(-1, 'drift')];
+    const report = await reports([...before, row(0, 'ok'), row(1, 'ok')]).report(range);
+    // In alert at the range's start: clearing takes clearAfter (2) clean windows.
+    expect(report.timeline.map((t) => t.status)).toEqual(['alert', 'ok']);
+    expect(report.windows.map((w) => w.windowStart.getTime())).toEqual([t0, t0 + H]);
+    // Windows before the lead-in (3 windows) are not replayed: one drift is a warning.
+    const far = [row(-5, 'drift'), row(-4, 'drift')];
+    const fresh = await reports([...far, row(0, 'drift')]).report(range);
+    expect(fresh.timeline.map((t) => t.status)).toEqual(['warning']);
+  });
+
+  it("lets each window's drift method decide, not the PSI reported besides", async () => {
+    const windows = [0, 1].flatMap((w) => [row(w, 'ok', 'chi_square'), row(w, 'drift', 'psi')]);
+    const report = await reports(windows).report(range);
+    expect(report.timeline.map((t) => t.status)).toEqual(['ok', 'ok']);
   });
 
   it('answers a range without windows with insufficient_data rows', async () => {

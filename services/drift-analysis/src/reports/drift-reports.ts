@@ -2,15 +2,16 @@
  * Drift reports over stored results (drift_results): the query side of the service,
  * behind DriftService. Plain class over two ports, unit-tested with fakes.
  *
- * The timeline replays the hysteresis over the stored windows of the range (one
- * subject per stored feature and method), starting from ok at the range's start:
- * a status reached before the range is not carried in.
+ * The timeline replays the hysteresis over the stored windows as the live runner
+ * observed them (domain/subjects.ts): the `leadInWindows` windows before the range
+ * first, so that a status reached before the range is carried in as a restarted
+ * service restores it, then each window of the range.
  */
 import type { MethodResult } from '../domain/feature-analysis';
 import { HysteresisTracker, type Severity } from '../domain/hysteresis';
 import type { MonitorDefinition } from '../domain/monitor';
 import type { FeatureReference } from '../domain/reference';
-import { DRIFT_METHODS } from '../domain/subjects';
+import { DRIFT_METHODS, replayWindows } from '../domain/subjects';
 import { analyseWindow } from '../domain/window-analysis';
 import type { FeatureWindowStats } from '../domain/window-stats';
 
@@ -130,6 +131,8 @@ export class DriftReports {
       readonly monitors: readonly ReportedMonitor[];
       readonly results: ResultReader;
       readonly histograms: HistogramSource;
+      /** Windows before a report's range replayed into its timeline's hysteresis. */
+      readonly leadInWindows: number;
     },
   ) {}
 
@@ -162,32 +165,35 @@ export class DriftReports {
     });
     const wanted = (feature: string) =>
       feature === '' || request.features.length === 0 || request.features.includes(feature);
-    const stored = await this.options.results.read(request.model, request.from, request.to);
+    const longest = Math.max(...monitors.map((m) => m.monitor.windowSeconds)) * 1000;
+    const leadIn = new Date(request.from.getTime() - this.options.leadInWindows * longest);
+    const stored = await this.options.results.read(request.model, leadIn, request.to);
     const windows: ReportWindow[] = [];
     const timeline: StatusPoint[] = [];
     for (const m of monitors) {
-      const own = stored.filter((r) => r.monitor === m.monitor.name && wanted(r.feature));
-      const starts = [...new Set(own.map((r) => r.windowStart.getTime()))].sort((a, b) => a - b);
+      const own = stored.filter((r) => r.monitor === m.monitor.name);
+      const earliest =
+        request.from.getTime() - this.options.leadInWindows * m.monitor.windowSeconds * 1000;
       const tracker = new HysteresisTracker(m.monitor);
-      for (const start of starts) {
-        const rows = own.filter((r) => r.windowStart.getTime() === start);
-        windows.push(this.window(m.monitor.name, rows));
-        for (const r of rows) {
-          tracker.observe(
-            `${r.method}:${r.feature}`,
-            r.status === 'insufficient_data' ? r.status : r.status === 'ok' ? 'ok' : 'drift',
-          );
-        }
-        timeline.push({
-          monitor: m.monitor.name,
-          windowStart: new Date(start),
-          status: tracker.overall(),
-          driftedFeatures: new Set(
-            rows.filter((r) => r.status === 'drift' && r.feature !== '').map((r) => r.feature),
-          ).size,
-        });
-      }
-      if (starts.length === 0) windows.push(this.empty(m, request.from, request.to, wanted));
+      replayWindows(
+        tracker,
+        own.filter((r) => r.windowStart.getTime() >= earliest),
+        (windowStart, rows) => {
+          if (windowStart < request.from) return;
+          const shown = rows.filter((r) => wanted(r.feature));
+          windows.push(this.window(m.monitor.name, shown));
+          timeline.push({
+            monitor: m.monitor.name,
+            windowStart,
+            status: tracker.overall(),
+            driftedFeatures: new Set(
+              shown.filter((r) => r.status === 'drift' && r.feature !== '').map((r) => r.feature),
+            ).size,
+          });
+        },
+      );
+      if (!own.some((r) => r.windowStart >= request.from))
+        windows.push(this.empty(m, request.from, request.to, wanted));
     }
     return {
       model: request.model,
