@@ -7,7 +7,7 @@
 // which profile.json summarises; 20 windows as drawn, then 2 windows with mean_radius
 // moved by one reference sd. The unshifted windows must raise no alert at all, the
 // shifted ones an alert naming mean_radius within two windows.
-import { TABLES, createClickHouse, ensureDatabase, ident, migrate, sql } from '@ballast/clickhouse';
+import { TABLES, ident, sql } from '@ballast/clickhouse';
 import {
   ControlService,
   DriftAlertSchema,
@@ -16,26 +16,27 @@ import {
   type DriftAlert,
 } from '@ballast/contracts';
 import { createClient } from '@ballast/grpc';
-import { TOPICS, createKafka } from '@ballast/kafka';
-import { createLogger } from '@ballast/telemetry';
+import { TOPICS } from '@ballast/kafka';
 import {
-  consumerGroupAtEnd,
   copyDemoModel,
   grpcAddress,
   seededRandom,
-  stackFromEnv,
-  startService,
   waitFor,
   type ServiceProcess,
 } from '@ballast/testing';
 import { fromBinary } from '@bufbuild/protobuf';
 import { timestampMs } from '@bufbuild/protobuf/wkt';
-import type { ClickHouseClient } from '@clickhouse/client';
 import type { Consumer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import {
+  count,
+  startPlatform,
+  startTracked,
+  stopPlatform,
+  type Platform,
+} from '../support/platform';
 
 const RUN = randomUUID().slice(0, 8);
 const MODEL = `e2e-drift-${RUN}`;
@@ -49,8 +50,6 @@ const SHIFTED_WINDOWS = 2;
  * (1,000), so each window is judged by distances, as a model with real traffic is.
  */
 const RATE = 150;
-const stack = stackFromEnv();
-const database = `ballast_e2e_drift_${RUN.replace(/-/g, '')}`;
 const DEMO = path.resolve(__dirname, '../../infra/demo-models/breast-cancer/1');
 const traffic = JSON.parse(readFileSync(path.join(DEMO, 'demo-traffic.json'), 'utf8')) as {
   features: string[];
@@ -60,22 +59,14 @@ const profile = JSON.parse(readFileSync(path.join(DEMO, 'profile.json'), 'utf8')
   features: Record<string, { std: number }>;
 };
 
-let scratch: string;
-let clickhouse: ClickHouseClient;
+let platform: Platform;
 let consumer: Consumer;
-const services: ServiceProcess[] = [];
 const alerts: DriftAlert[] = [];
 /** The first shifted window's start; the clean windows are the CLEAN_WINDOWS before it. */
 let shiftAt: number;
 let sent = 0;
 
-async function start(...args: Parameters<typeof startService>): Promise<ServiceProcess> {
-  const service = await startService(...args);
-  services.push(service);
-  return service;
-}
-
-async function deploy(control: ServiceProcess): Promise<void> {
+async function deploy(control: ServiceProcess, scratch: string): Promise<void> {
   const client = createClient(ControlService, grpcAddress(control));
   const context = { actor: 'drift-e2e', reason: 'end-to-end drift test' };
   try {
@@ -140,20 +131,17 @@ async function sendTraffic(
   }
 }
 
-async function count(query: ReturnType<typeof sql>): Promise<number> {
-  const result = await clickhouse.query({ query: query.text, format: 'JSONEachRow' });
-  const [row] = await result.json<{ n: string }>();
-  return Number(row?.n ?? 0);
-}
-
 /** Until every window up to the last shifted one has its results in drift_results. */
 async function analysed(): Promise<void> {
   const last = (shiftAt + (SHIFTED_WINDOWS - 1) * WINDOW_MS) / 1000;
   await waitFor(
     'drift results of the last shifted window',
     async () =>
-      (await count(sql`SELECT count() AS n FROM ${ident(TABLES.driftResults)}
-        WHERE monitor = ${MONITOR} AND window_start = toDateTime(${last})`)) > 0,
+      (await count(
+        platform.clickhouse,
+        sql`SELECT count() AS n FROM ${ident(TABLES.driftResults)}
+        WHERE monitor = ${MONITOR} AND window_start = toDateTime(${last})`,
+      )) > 0,
     { timeoutMs: 60_000, intervalMs: 500 },
   );
 }
@@ -161,22 +149,31 @@ async function analysed(): Promise<void> {
 const windowStart = (a: DriftAlert) => (a.windowStart ? timestampMs(a.windowStart) : NaN);
 
 beforeAll(async () => {
-  scratch = mkdtempSync(path.join(tmpdir(), 'ballast-drift-e2e-'));
-  const options = { url: stack.CLICKHOUSE_URL, database };
-  await ensureDatabase(options);
-  clickhouse = createClickHouse(options);
-  await migrate(clickhouse);
-  const kafka = createKafka({
-    clientId: 'drift-e2e',
-    brokers: stack.KAFKA_BROKERS,
-    logger: createLogger({ service: 'drift-e2e', level: 'error' }),
+  platform = await startPlatform({
+    name: 'drift-e2e',
+    run: RUN,
+    deploy: async (control, scratch) => {
+      await deploy(control, scratch);
+      return [{ model: MODEL, version: '1' }];
+    },
   });
-  const groupId = await consumerGroupAtEnd(
-    kafka,
-    [TOPICS.predictions.name, TOPICS.outcomes.name],
-    'drift-e2e',
-  );
-  consumer = kafka.consumer({ groupId: `drift-e2e-alerts-${RUN}`, maxWaitTimeInMs: 500 });
+  await startTracked('drift-analysis', {
+    env: {
+      ...platform.env,
+      DRIFT_MONITORS: JSON.stringify([
+        {
+          name: MONITOR,
+          model: MODEL,
+          referenceVersion: '1',
+          trafficVersion: '1',
+          windowSeconds: WINDOW_MS / 1000,
+          delaySeconds: 3,
+        },
+      ]),
+      DRIFT_TICK_MS: '500',
+    },
+  });
+  consumer = platform.kafka.consumer({ groupId: `drift-e2e-alerts-${RUN}`, maxWaitTimeInMs: 500 });
   await consumer.connect();
   await consumer.subscribe({ topic: TOPICS.alerts.name, fromBeginning: true });
   await consumer.run({
@@ -186,65 +183,12 @@ beforeAll(async () => {
     },
   });
 
-  const brokers = stack.KAFKA_BROKERS.join(',');
-  const store = path.join(scratch, 'store');
-  const clickhouseEnv = { CLICKHOUSE_URL: stack.CLICKHOUSE_URL, CLICKHOUSE_DATABASE: database };
-  const control = await start('control-plane', {
-    env: {
-      MODEL_STORE_DIR: store,
-      CONTROL_DATA_DIR: path.join(scratch, 'control'),
-      KAFKA_BROKERS: brokers,
-    },
-  });
-  await deploy(control);
-  const [replica] = await Promise.all([
-    start('inference', {
-      env: { MODEL_STORE_DIR: store, KAFKA_BROKERS: brokers, INFERENCE_EXECUTION: 'inline' },
-    }),
-    start('feature-logger', {
-      env: { ...clickhouseEnv, KAFKA_BROKERS: brokers, FEATURE_LOGGER_GROUP_ID: groupId },
-    }),
-    start('drift-analysis', {
-      env: {
-        ...clickhouseEnv,
-        KAFKA_BROKERS: brokers,
-        MODEL_STORE_DIR: store,
-        DRIFT_MONITORS: JSON.stringify([
-          {
-            name: MONITOR,
-            model: MODEL,
-            referenceVersion: '1',
-            trafficVersion: '1',
-            windowSeconds: WINDOW_MS / 1000,
-            delaySeconds: 3,
-          },
-        ]),
-        DRIFT_TICK_MS: '500',
-      },
-    }),
-  ]);
-  const oip = createClient(GRPCInferenceService, grpcAddress(replica));
-  await waitFor(`the replica to hold ${MODEL}@1`, async () => {
-    return (await oip.modelReady({ name: MODEL, version: '1' })).ready;
-  });
-  oip.close();
-  const router = await start('router', {
-    env: {
-      CONTROL_ADDRESS: grpcAddress(control),
-      ROUTER_INFERENCE_ADDRESSES: grpcAddress(replica),
-      MODEL_STORE_DIR: store,
-      ROUTER_SPOOL_DIR: path.join(scratch, 'spool'),
-      ROUTER_CONTROL_GROUP_PREFIX: `drift-e2e-${RUN}`,
-      KAFKA_BROKERS: brokers,
-    },
-  });
-
   // Traffic from the next window boundary on, so that every window is whole.
   const first = Math.ceil(Date.now() / WINDOW_MS) * WINDOW_MS;
   await new Promise((resolve) => setTimeout(resolve, first - Date.now()));
   shiftAt = first + CLEAN_WINDOWS * WINDOW_MS;
   const sd = profile.features[SHIFTED]?.std as number;
-  await sendTraffic(router, shiftAt + SHIFTED_WINDOWS * WINDOW_MS, (now) =>
+  await sendTraffic(platform.router, shiftAt + SHIFTED_WINDOWS * WINDOW_MS, (now) =>
     now >= shiftAt ? sd : 0,
   );
   await analysed();
@@ -252,24 +196,21 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await consumer?.disconnect();
-  await Promise.all(services.map((s) => s.stop()));
-  await clickhouse?.command({ query: `DROP DATABASE IF EXISTS ${ident(database).text}` });
-  await clickhouse?.close();
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
+  await stopPlatform();
 });
 
 describe('drift through the whole platform', () => {
   it('stored every request the router answered, each once', async () => {
     const stored = sql`SELECT count() AS n FROM ${ident(TABLES.predictions)} WHERE model = ${MODEL}`;
     await waitFor(`${sent} predictions of ${MODEL} in ClickHouse`, async () => {
-      return (await count(stored)) >= sent;
+      return (await count(platform.clickhouse, stored)) >= sent;
     });
-    expect(await count(stored)).toBe(sent);
+    expect(await count(platform.clickhouse, stored)).toBe(sent);
   });
 
   it('analysed every window, each with enough traffic to be judged by distances', async () => {
     const rows = await (
-      await clickhouse.query({
+      await platform.clickhouse.query({
         query: sql`SELECT toUInt32(window_start) * 1000 AS start, sample_size AS n
           FROM ${ident(TABLES.driftResults)} FINAL
           WHERE monitor = ${MONITOR} AND feature = ${SHIFTED} AND method = 'psi'

@@ -7,7 +7,7 @@
 // treatment; an A/A finds nothing; a 70/30 deployment declared 50/50 is a sample ratio
 // mismatch. Everything lands in a ClickHouse database of this run's own, through a
 // consumer group of its own that starts at the topics' ends.
-import { TABLES, createClickHouse, ensureDatabase, ident, migrate, sql } from '@ballast/clickhouse';
+import { TABLES, ident, sql } from '@ballast/clickhouse';
 import {
   ControlService,
   ExperimentService,
@@ -18,31 +18,29 @@ import {
   type ModelInferResponse,
 } from '@ballast/contracts';
 import { createClient } from '@ballast/grpc';
-import { TOPICS, createKafka } from '@ballast/kafka';
-import { createLogger } from '@ballast/telemetry';
 import {
-  consumerGroupAtEnd,
   copyDemoModel,
   grpcAddress,
   seededRandom,
-  stackFromEnv,
-  startService,
   waitFor,
   type ServiceProcess,
 } from '@ballast/testing';
-import type { ClickHouseClient } from '@clickhouse/client';
 import { status } from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import {
+  count,
+  startPlatform,
+  startTracked,
+  stopPlatform,
+  type Platform,
+} from '../support/platform';
 
 const RUN = randomUUID().slice(0, 8);
 const UNITS = 3_000;
 const CONCURRENCY = 16;
 const SEED = 20_240_601;
-const stack = stackFromEnv();
-const database = `ballast_e2e_${RUN}`;
 const ROWS = (
   JSON.parse(
     readFileSync(
@@ -128,18 +126,10 @@ const stringParameter = (response: ModelInferResponse, name: string): string => 
   return choice?.case === 'stringParam' ? choice.value : '';
 };
 
-let scratch: string;
-let clickhouse: ClickHouseClient;
-const services: ServiceProcess[] = [];
-
-async function start(...args: Parameters<typeof startService>): Promise<ServiceProcess> {
-  const service = await startService(...args);
-  services.push(service);
-  return service;
-}
+let platform: Platform;
 
 /** Registers versions 1 and 2 of each scenario's model and deploys its experiment. */
-async function deployExperiments(control: ServiceProcess): Promise<void> {
+async function deployExperiments(control: ServiceProcess, scratch: string): Promise<void> {
   const client = createClient(ControlService, grpcAddress(control));
   const context = { actor: 'experiment-e2e', reason: 'end-to-end experiment test' };
   try {
@@ -240,12 +230,6 @@ async function recordConversions(router: ServiceProcess, s: Scenario, units: Set
   }
 }
 
-async function count(query: ReturnType<typeof sql>): Promise<number> {
-  const result = await clickhouse.query({ query: query.text, format: 'JSONEachRow' });
-  const [row] = await result.json<{ n: string }>();
-  return Number(row?.n ?? 0);
-}
-
 /** Until every prediction and outcome of the scenario is in the analyst views (counted once). */
 async function landed(s: Scenario, conversions: number): Promise<void> {
   const predictions = sql`SELECT count() AS n FROM ${ident(TABLES.predictions)} WHERE model = ${s.model}`;
@@ -253,12 +237,14 @@ async function landed(s: Scenario, conversions: number): Promise<void> {
     WHERE metric = 'converted' AND unit_id LIKE ${`${RUN}-${s.key}-%`}`;
   await waitFor(
     `${UNITS} predictions and ${conversions} outcomes of ${s.model} in ClickHouse`,
-    async () => (await count(predictions)) >= UNITS && (await count(outcomes)) >= conversions,
+    async () =>
+      (await count(platform.clickhouse, predictions)) >= UNITS &&
+      (await count(platform.clickhouse, outcomes)) >= conversions,
     { timeoutMs: 120_000, intervalMs: 500 },
   );
   // Nothing doubled: the views count a redelivered event once.
-  expect(await count(predictions)).toBe(UNITS);
-  expect(await count(outcomes)).toBe(conversions);
+  expect(await count(platform.clickhouse, predictions)).toBe(UNITS);
+  expect(await count(platform.clickhouse, outcomes)).toBe(conversions);
 }
 
 /** The EXPERIMENTS_FILE entry: the declared split, ending now that the traffic is over. */
@@ -325,59 +311,17 @@ let reports: Map<string, ExperimentReport>;
 
 beforeAll(async () => {
   const startedAt = new Date(Date.now() - 60_000);
-  scratch = mkdtempSync(path.join(tmpdir(), 'ballast-experiment-e2e-'));
-  const options = { url: stack.CLICKHOUSE_URL, database };
-  await ensureDatabase(options);
-  clickhouse = createClickHouse(options);
-  await migrate(clickhouse);
-  const kafka = createKafka({
-    clientId: 'experiment-e2e',
-    brokers: stack.KAFKA_BROKERS,
-    logger: createLogger({ service: 'experiment-e2e', level: 'error' }),
-  });
-  const groupId = await consumerGroupAtEnd(
-    kafka,
-    [TOPICS.predictions.name, TOPICS.outcomes.name],
-    'experiment-e2e',
-  );
-  const brokers = stack.KAFKA_BROKERS.join(',');
-  const store = path.join(scratch, 'store');
-  const clickhouseEnv = { CLICKHOUSE_URL: stack.CLICKHOUSE_URL, CLICKHOUSE_DATABASE: database };
-
-  const control = await start('control-plane', {
-    env: {
-      MODEL_STORE_DIR: store,
-      CONTROL_DATA_DIR: path.join(scratch, 'control'),
-      KAFKA_BROKERS: brokers,
+  platform = await startPlatform({
+    name: 'experiment-e2e',
+    run: RUN,
+    deploy: async (control, scratch) => {
+      await deployExperiments(control, scratch);
+      return SCENARIOS.flatMap((s) =>
+        [...new Set(s.arms.map((a) => a.version))].map((version) => ({ model: s.model, version })),
+      );
     },
   });
-  await deployExperiments(control);
-  const [replica] = await Promise.all([
-    start('inference', {
-      env: { MODEL_STORE_DIR: store, KAFKA_BROKERS: brokers, INFERENCE_EXECUTION: 'inline' },
-    }),
-    start('feature-logger', {
-      env: { ...clickhouseEnv, KAFKA_BROKERS: brokers, FEATURE_LOGGER_GROUP_ID: groupId },
-    }),
-  ]);
-  // The replica follows the control topic: the versions load shortly after its start.
-  const oip = createClient(GRPCInferenceService, grpcAddress(replica));
-  for (const s of SCENARIOS)
-    for (const version of new Set(s.arms.map((a) => a.version)))
-      await waitFor(`the replica to hold ${s.model}@${version}`, async () => {
-        return (await oip.modelReady({ name: s.model, version })).ready;
-      });
-  oip.close();
-  const router = await start('router', {
-    env: {
-      CONTROL_ADDRESS: grpcAddress(control),
-      ROUTER_INFERENCE_ADDRESSES: grpcAddress(replica),
-      MODEL_STORE_DIR: store,
-      ROUTER_SPOOL_DIR: path.join(scratch, 'spool'),
-      ROUTER_CONTROL_GROUP_PREFIX: `experiment-e2e-${RUN}`,
-      KAFKA_BROKERS: brokers,
-    },
-  });
+  const { router } = platform;
 
   await Promise.all(
     SCENARIOS.map(async (s) => {
@@ -392,21 +336,21 @@ beforeAll(async () => {
   // Fixed-horizon results are final once the experiment ended: it ends now. ClickHouse
   // compares whole seconds, so the last prediction is more than a second before the end.
   await new Promise((resolve) => setTimeout(resolve, 1_100));
-  const file = path.join(scratch, 'experiments.json');
+  const file = path.join(platform.scratch, 'experiments.json');
   const end = new Date();
   writeFileSync(file, JSON.stringify(SCENARIOS.map((s) => definition(s, startedAt, end))));
-  const analytics = await start('experiment-analytics', {
-    env: { ...clickhouseEnv, EXPERIMENTS_FILE: file, ANALYSIS_INTERVAL_MS: '1000' },
+  const analytics = await startTracked('experiment-analytics', {
+    env: {
+      CLICKHOUSE_URL: platform.env.CLICKHOUSE_URL,
+      CLICKHOUSE_DATABASE: platform.env.CLICKHOUSE_DATABASE,
+      EXPERIMENTS_FILE: file,
+      ANALYSIS_INTERVAL_MS: '1000',
+    },
   });
   reports = await finalReports(analytics);
 }, 300_000);
 
-afterAll(async () => {
-  await Promise.all(services.map((s) => s.stop()));
-  await clickhouse?.command({ query: `DROP DATABASE IF EXISTS ${ident(database).text}` });
-  await clickhouse?.close();
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
-});
+afterAll(stopPlatform);
 
 describe('an experiment through the whole platform', () => {
   it('the router assigned every unit a variant of the experiment, served by its version', () => {
