@@ -9,6 +9,8 @@
  * await producer.start();
  * producer.send({ topic: TOPICS.predictions.name, key: unitId, value: bytes }); // never blocks
  */
+export type { CatchUpOptions } from './caught-up';
+export { waitUntilCaughtUp } from './caught-up';
 export type { KafkaClientOptions } from './client';
 export { createKafka } from './client';
 export type { ConsumedMessage, ConsumerRunnerOptions } from './consumer';

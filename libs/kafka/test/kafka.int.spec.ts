@@ -13,6 +13,7 @@ import {
   PoisonMessageError,
   TOPICS,
   createKafka,
+  waitUntilCaughtUp,
 } from '../src';
 
 const stack = stackFromEnv();
@@ -268,6 +269,44 @@ describe('ConsumerRunner after a crash KafkaJS does not restart from', () => {
       await control.command('clear-errors JoinGroup');
       await consumer.stop();
       await producer.close();
+    }
+  });
+});
+
+describe('waitUntilCaughtUp', () => {
+  it('answers once a group has committed up to where the topic ended, false before', async () => {
+    // A small topic (the group replays it from the beginning) whose readers filter
+    // what they read: the DLQ's.
+    const small = TOPICS.dlq.name;
+    const run = randomUUID();
+    const producer = new EventProducer({ kafka, logger });
+    await producer.start();
+    producer.send({ topic: small, key: run, value: Buffer.from(`${run}:last`) });
+    await producer.flush();
+    await producer.close();
+    const groupId = `test-caught-up-${run}`;
+    const options = { kafka, groupId, topic: small, timeoutMs: 300 };
+    // A group that has read nothing is behind.
+    expect(await waitUntilCaughtUp(options)).toBe(false);
+    const seen: string[] = [];
+    const consumer = new ConsumerRunner<string>({
+      kafka,
+      groupId,
+      topics: [small],
+      logger,
+      fromBeginning: true,
+      decode: (value) => value.toString(),
+      handle: async (messages) => {
+        seen.push(...messages.map((m) => m.value).filter((v) => v.startsWith(run)));
+      },
+    });
+    await consumer.start();
+    try {
+      expect(await waitUntilCaughtUp({ ...options, timeoutMs: 60_000 })).toBe(true);
+      // Caught up means handled: this run's message, produced before the wait, is in.
+      expect(seen).toEqual([`${run}:last`]);
+    } finally {
+      await consumer.stop();
     }
   });
 });

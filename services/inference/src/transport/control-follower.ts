@@ -2,12 +2,19 @@
  * Follows ballast.control.v1 so a live replica serves what the control plane
  * deployed, without a restart. Every replica reads the whole topic in a consumer
  * group of its own, from the beginning: a new replica replays the history and ends in
- * the latest state. A deployment whose version does not load leaves what serves
+ * the latest state, and `start` returns only once it has (so the replica reports
+ * ready, and the routers send it requests, with the deployments applied). A deployment whose version does not load leaves what serves
  * untouched and is not retried (the next deployment can fix it), so one bad artifact
  * never holds back the topic; an undecodable or invalid event goes to the DLQ.
  */
 import { ControlEventSchema, type ControlEvent } from '@ballast/contracts';
-import { ConsumerRunner, PoisonMessageError, TOPICS, type ConsumedMessage } from '@ballast/kafka';
+import {
+  ConsumerRunner,
+  PoisonMessageError,
+  TOPICS,
+  waitUntilCaughtUp,
+  type ConsumedMessage,
+} from '@ballast/kafka';
 import { metricName, type Logger } from '@ballast/telemetry';
 import { fromBinary } from '@bufbuild/protobuf';
 import type { Kafka } from 'kafkajs';
@@ -23,6 +30,11 @@ export interface ControlFollowerOptions {
   /** One per process (e.g. `inference-<hostname>-<pid>`): each replica reads every event. */
   groupId: string;
   registry?: Registry;
+  /**
+   * `start` waits at most this long for the topic's history to be applied, then
+   * returns with a warning (the rest applies as it is read); default 60 s.
+   */
+  catchUpTimeoutMs?: number;
 }
 
 /** A control event as the follower sees it: a deployment to apply, or a change it has no part in. */
@@ -53,7 +65,7 @@ export class ControlFollower {
     generation: Gauge<'model'>;
   };
 
-  constructor(options: ControlFollowerOptions) {
+  constructor(private readonly options: ControlFollowerOptions) {
     this.repository = options.repository;
     this.logger = options.logger.child({ component: 'control-follower' });
     const registers = options.registry ? [options.registry] : [];
@@ -89,8 +101,21 @@ export class ControlFollower {
     });
   }
 
-  start(): Promise<void> {
-    return this.runner.start();
+  /** Subscribes, and returns once the topic's history up to now is applied. */
+  async start(): Promise<void> {
+    await this.runner.start();
+    const timeoutMs = this.options.catchUpTimeoutMs ?? 60_000;
+    const { kafka, groupId } = this.options;
+    const caughtUp = await waitUntilCaughtUp({
+      kafka,
+      groupId,
+      topic: TOPICS.control.name,
+      timeoutMs,
+    });
+    if (!caughtUp)
+      this.logger.warn('control topic not replayed in time; deployments apply as they are read', {
+        timeoutMs,
+      });
   }
 
   stop(): Promise<void> {
