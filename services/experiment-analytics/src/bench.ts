@@ -9,8 +9,9 @@
  * BENCH_DATABASE=name keeps the seeded data in that database for the next run with
  * the same sizes, which then skips seeding (withBenchDatabase, libs/clickhouse).
  *
- * Prints the seeding time, each analysis time (three runs: the first reads cold data),
- * then each of the analysis's two queries alone (they run in parallel in an analysis).
+ * Prints the seeding time, each analysis time (three runs: the first reads cold data)
+ * with the ClickHouse server's CPU time for it, then each of the analysis's two
+ * queries alone (they run in parallel in an analysis).
  */
 import { ident, sql, TABLES, withBenchDatabase } from '@ballast/clickhouse';
 import type { ClickHouseClient } from '@clickhouse/client';
@@ -21,6 +22,20 @@ import { servingStatsSql } from './queries/guardrails';
 import { experimentSumsSql } from './queries/metric-stats';
 
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
+
+/**
+ * CPU time the ClickHouse server has spent on queries since it started (user +
+ * system, from system.events): a report's cost in CPU, which other load on the
+ * machine disturbs less than its wall time.
+ */
+async function serverCpuMs(clickhouse: ClickHouseClient): Promise<number> {
+  const result = await clickhouse.query({
+    query: `SELECT sum(value) AS us FROM system.events
+      WHERE event IN ('UserTimeMicroseconds', 'SystemTimeMicroseconds')`,
+    format: 'JSONEachRow',
+  });
+  return Number((await result.json<{ us: string }>())[0]?.us ?? 0) / 1000;
+}
 
 async function main(): Promise<void> {
   const predictions = env('BENCH_PREDICTIONS', 10_000_000);
@@ -88,13 +103,15 @@ async function main(): Promise<void> {
       `${reused ? 'reused' : 'seeded'} ${predictions} predictions, ${outcomes} outcomes, ${units} units in ${((performance.now() - seeding) / 1000).toFixed(1)} s`,
     );
     for (let run = 1; run <= 3; run += 1) {
+      const cpuBefore = await serverCpuMs(clickhouse);
       const began = performance.now();
       const data = await loadExperimentData(clickhouse, def);
       const queried = performance.now();
       const report = analyzeExperiment({ definition: def, data, now: new Date() });
       const done = performance.now();
+      const cpu = (await serverCpuMs(clickhouse)) - cpuBefore;
       console.log(
-        `run ${run}: report in ${((done - began) / 1000).toFixed(2)} s (queries ${((queried - began) / 1000).toFixed(2)} s, statistics ${(done - queried).toFixed(1)} ms); units ${[...data.units.values()].join('/')}, decision ${report.decision.recommendation}`,
+        `run ${run}: report in ${((done - began) / 1000).toFixed(2)} s (queries ${((queried - began) / 1000).toFixed(2)} s, statistics ${(done - queried).toFixed(1)} ms; ClickHouse CPU ${(cpu / 1000).toFixed(2)} s); units ${[...data.units.values()].join('/')}, decision ${report.decision.recommendation}`,
       );
     }
     for (const [what, query] of [
