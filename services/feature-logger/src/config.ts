@@ -10,7 +10,7 @@ export const featureLoggerConfigSpec = {
   CLICKHOUSE_PASSWORD: str({ default: '' }),
   /** An insert goes out at this many rows... */
   FEATURE_LOGGER_BATCH_ROWS: int({ default: 10_000, min: 1, max: 1_000_000 }),
-  /** ...or this many bytes of JSON (estimated)... */
+  /** ...or this many bytes (RowBinary)... */
   FEATURE_LOGGER_BATCH_BYTES: int({ default: 16 * 1024 * 1024, min: 1024 }),
   /** ...or when its oldest row has waited this long. */
   FEATURE_LOGGER_BATCH_MS: int({ default: 500, min: 1, max: 60_000 }),

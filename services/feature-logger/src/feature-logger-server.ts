@@ -10,10 +10,17 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { FeatureLoggerConfig } from './config';
+import { OUTCOME_COLUMNS, PREDICTION_COLUMNS } from './domain/event-rows';
 import { EventSink, type EventRow } from './domain/event-sink';
+import { chunksOf, type RowBytes } from './domain/row-binary';
 import { InsertMetrics } from './metrics';
 import { eventConsumer } from './transport/event-consumer';
 import { LagMonitor } from './transport/lag-monitor';
+
+const COLUMNS = {
+  [TABLES.predictionEvents]: PREDICTION_COLUMNS,
+  [TABLES.outcomeEvents]: OUTCOME_COLUMNS,
+};
 
 /**
  * The feature logger process: one Kafka consumer (group member) over the predictions
@@ -42,23 +49,24 @@ export class FeatureLoggerServer {
       requestTimeoutMs: 60_000,
     });
     const metrics = new InsertMetrics(this.registry);
-    // The lines are JSON already (row-json.ts): the body is their concatenation, sent
-    // as is, where `insert` would serialise row objects.
-    const insert = (table: EventRow['table']) =>
-      metrics.timed(table, async (lines: string[]) => {
+    // The rows are RowBinary already (event-rows.ts): the body is their bytes.
+    const insert = (table: EventRow['table']) => {
+      const query = `INSERT INTO ${ident(table).text} (${COLUMNS[table].join(', ')}) FORMAT RowBinary`;
+      return metrics.timed(table, async (rows: RowBytes[]) => {
         const result = await this.clickhouse.exec({
-          query: `INSERT INTO ${ident(table).text} FORMAT JSONEachRow`,
-          values: Readable.from([lines.join('')], { objectMode: false }),
+          query,
+          values: Readable.from(chunksOf(rows), { objectMode: false }),
         });
         result.stream.resume();
         await finished(result.stream);
       });
+    };
     const inserts = {
       [TABLES.predictionEvents]: insert(TABLES.predictionEvents),
       [TABLES.outcomeEvents]: insert(TABLES.outcomeEvents),
     };
     this.sink = new EventSink({
-      insert: (table, lines) => inserts[table](lines),
+      insert: (table, rows) => inserts[table](rows),
       batch: {
         maxRows: config.FEATURE_LOGGER_BATCH_ROWS,
         maxBytes: config.FEATURE_LOGGER_BATCH_BYTES,

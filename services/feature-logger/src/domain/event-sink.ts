@@ -1,35 +1,36 @@
 /**
- * Where decoded events go: prediction rows and outcome rows, as JSONEachRow lines,
- * each into their own BatchWriter. `store` resolves once the rows are accepted (there
- * was room), with a `durable` promise that resolves once every one of them is in
- * ClickHouse.
+ * Where decoded events go: prediction rows and outcome rows, in RowBinary
+ * (event-rows.ts), each into their own BatchWriter. `store` resolves once the rows are
+ * accepted (there was room), with a `durable` promise that resolves once every one of
+ * them is in ClickHouse.
  */
 import { TABLES } from '@ballast/clickhouse';
 import { BatchWriter, type BatchWriterOptions, type Written } from './batch-writer';
+import type { RowBytes } from './row-binary';
 
-/** One event's row: the table it goes to and its JSONEachRow line (row-json.ts). */
+/** One event's row: the table it goes to and its RowBinary bytes (event-rows.ts). */
 export interface EventRow {
   table: typeof TABLES.predictionEvents | typeof TABLES.outcomeEvents;
-  line: string;
+  row: RowBytes;
 }
 
 export interface EventSinkOptions {
-  /** Inserts JSONEachRow lines into the table. */
-  insert: (table: EventRow['table'], lines: string[]) => Promise<void>;
+  /** Inserts RowBinary rows into the table. */
+  insert: (table: EventRow['table'], rows: RowBytes[]) => Promise<void>;
   batch: Omit<BatchWriterOptions<unknown>, 'insert' | 'sizeOf' | 'onRetry'>;
   onRetry?: (table: EventRow['table'], error: unknown, attempt: number) => void;
 }
 
 export class EventSink {
-  private readonly predictions: BatchWriter<string>;
-  private readonly outcomes: BatchWriter<string>;
+  private readonly predictions: BatchWriter<RowBytes>;
+  private readonly outcomes: BatchWriter<RowBytes>;
 
   constructor(options: EventSinkOptions) {
     const writer = (table: EventRow['table']) =>
-      new BatchWriter<string>({
+      new BatchWriter<RowBytes>({
         ...options.batch,
-        insert: (lines) => options.insert(table, lines),
-        sizeOf: (line) => line.length,
+        insert: (rows) => options.insert(table, rows),
+        sizeOf: (row) => row.end - row.start,
         onRetry: (error, attempt) => options.onRetry?.(table, error, attempt),
       });
     this.predictions = writer(TABLES.predictionEvents);
@@ -37,10 +38,10 @@ export class EventSink {
   }
 
   async store(events: readonly EventRow[]): Promise<Written> {
-    const predictions: string[] = [];
-    const outcomes: string[] = [];
+    const predictions: RowBytes[] = [];
+    const outcomes: RowBytes[] = [];
     for (const event of events)
-      (event.table === TABLES.predictionEvents ? predictions : outcomes).push(event.line);
+      (event.table === TABLES.predictionEvents ? predictions : outcomes).push(event.row);
     const written = await Promise.all([
       predictions.length > 0 ? this.predictions.write(predictions) : undefined,
       outcomes.length > 0 ? this.outcomes.write(outcomes) : undefined,

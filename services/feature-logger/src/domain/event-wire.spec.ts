@@ -6,7 +6,15 @@ import {
 } from '@ballast/contracts';
 import { create, fromBinary, toBinary, type DescMessage } from '@bufbuild/protobuf';
 import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
-import { decodeOutcome, decodePrediction, type ModelFields } from './event-wire';
+import {
+  decodeOutcome,
+  decodePrediction,
+  type Numbers,
+  type OutcomeFields,
+  type PredictionFields,
+  type Text,
+  type Texts,
+} from './event-wire';
 import { WireFormatError } from './wire-reader';
 
 // A seeded generator, so a failure can be replayed.
@@ -35,7 +43,7 @@ function random(seed: number) {
 }
 
 const model = (m: { name: string; version: string; deployment: string } | undefined) =>
-  m && ({ name: m.name, version: m.version, deployment: m.deployment } satisfies ModelFields);
+  m && { name: m.name, version: m.version, deployment: m.deployment };
 const time = (t: { seconds: bigint; nanos: number } | undefined) =>
   t && { seconds: Number(t.seconds), nanos: t.nanos };
 
@@ -46,6 +54,47 @@ const header = (event: PredictionEvent | OutcomeEvent) => ({
   requestId: event.requestId,
   unitId: event.unitId,
 });
+
+// The decoded fields with their texts read and their lists as arrays, to compare with
+// what fromBinary reads.
+const list = <T>(length: number, at: (i: number) => T) => Array.from({ length }, (_, i) => at(i));
+const numbers = (values: Numbers) => list(values.length, (i) => values.at(i));
+
+function readable(event: PredictionFields | OutcomeFields) {
+  const text = ({ start, end }: Text) => event.bytes.toString('utf8', start, end);
+  const texts = (t: Texts) => list(t.length, (i) => text({ start: t.start(i), end: t.end(i) }));
+  const fields = {
+    eventId: text(event.eventId),
+    eventTime: event.hasTime ? { seconds: event.seconds, nanos: event.nanos } : undefined,
+    model: event.hasModel
+      ? {
+          name: text(event.modelName),
+          version: text(event.modelVersion),
+          deployment: text(event.deployment),
+        }
+      : undefined,
+    requestId: text(event.requestId),
+    unitId: text(event.unitId),
+  };
+  if (!('role' in event)) return { ...fields, metric: text(event.metric), value: event.value };
+  const ends = [0, ...numbers(event.outputEnds)];
+  return {
+    ...fields,
+    experimentId: text(event.experimentId),
+    variant: text(event.variant),
+    role: event.role,
+    numericNames: texts(event.numericNames),
+    numericValues: numbers(event.numericValues),
+    categoricalNames: texts(event.categoricalNames),
+    categoricalValues: texts(event.categoricalValues),
+    outputNames: texts(event.outputNames),
+    outputValues: list(ends.length - 1, (i) =>
+      numbers(event.outputValues).slice(ends[i], ends[i + 1]),
+    ),
+    latencyMs: event.latencyMs,
+    errorCode: text(event.errorCode),
+  };
+}
 
 /** What decodePrediction must return for a message fromBinary read. */
 function expectedPrediction(event: PredictionEvent) {
@@ -118,19 +167,25 @@ function randomOutcome(seed: number): OutcomeEvent {
 const bytes = <D extends DescMessage>(schema: D, message: Parameters<typeof toBinary<D>>[1]) =>
   Buffer.from(toBinary(schema, message));
 
-it('decodes 2,000 random prediction events exactly as fromBinary does', () => {
+it('decodes 2,000 random prediction events exactly as fromBinary does, fresh or reused', () => {
+  let reused: PredictionFields | undefined;
   for (let seed = 1; seed <= 2_000; seed += 1) {
     const wire = bytes(PredictionEventSchema, randomPrediction(seed));
-    expect(decodePrediction(wire)).toEqual(
-      expectedPrediction(fromBinary(PredictionEventSchema, wire)),
-    );
+    const expected = expectedPrediction(fromBinary(PredictionEventSchema, wire));
+    expect(readable(decodePrediction(wire))).toEqual(expected);
+    reused = decodePrediction(wire, reused);
+    expect(readable(reused)).toEqual(expected);
   }
 });
 
-it('decodes 1,000 random outcome events exactly as fromBinary does', () => {
+it('decodes 1,000 random outcome events exactly as fromBinary does, fresh or reused', () => {
+  let reused: OutcomeFields | undefined;
   for (let seed = 1; seed <= 1_000; seed += 1) {
     const wire = bytes(OutcomeEventSchema, randomOutcome(seed));
-    expect(decodeOutcome(wire)).toEqual(expectedOutcome(fromBinary(OutcomeEventSchema, wire)));
+    const expected = expectedOutcome(fromBinary(OutcomeEventSchema, wire));
+    expect(readable(decodeOutcome(wire))).toEqual(expected);
+    reused = decodeOutcome(wire, reused);
+    expect(readable(reused)).toEqual(expected);
   }
 });
 
@@ -158,10 +213,10 @@ it('reads what other encoders may write: unpacked doubles, unknown fields, repea
   w.tag(8, WireType.Varint).int32(-1); // an enum value from a newer producer, negative
   w.tag(13, WireType.LengthDelimited).string('UNAVAILABLE');
   const wire = Buffer.from(w.finish());
-  expect(decodePrediction(wire)).toEqual(
+  expect(readable(decodePrediction(wire))).toEqual(
     expectedPrediction(fromBinary(PredictionEventSchema, wire)),
   );
-  expect(decodePrediction(wire)).toMatchObject({
+  expect(readable(decodePrediction(wire))).toMatchObject({
     eventId: 'e-1',
     model: { name: 'm', version: '2' },
     eventTime: { seconds: 1_700_000_000, nanos: 5_000_000 },
@@ -184,7 +239,7 @@ it('refuses what fromBinary refuses: truncated messages and invalid UTF-8', () =
     // A cut at a field boundary is a valid, shorter message for both.
     if (theirs) expect(() => decodePrediction(cut)).toThrow(WireFormatError);
     else
-      expect(decodePrediction(cut)).toEqual(
+      expect(readable(decodePrediction(cut))).toEqual(
         expectedPrediction(fromBinary(PredictionEventSchema, cut)),
       );
   }

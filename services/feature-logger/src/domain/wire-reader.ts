@@ -2,9 +2,10 @@
  * The protobuf wire format, read by hand: just what the event decoders need (varints,
  * 64-bit doubles, length-delimited strings and sub-messages, skipping unknown fields).
  * @bufbuild/protobuf's generic `fromBinary` builds a full message per event and was
- * the logger's largest CPU cost; this reads a field at a time straight into plain
- * values. Strings are checked as strictly as `fromBinary` checks proto3 strings.
+ * the logger's largest CPU cost; this reads a field at a time, and a string only as
+ * where its bytes are (checked as strictly as `fromBinary` checks proto3 strings).
  */
+import { isUtf8 } from 'node:buffer';
 
 /** The bytes are not a well-formed protobuf message. */
 export class WireFormatError extends Error {
@@ -13,14 +14,13 @@ export class WireFormatError extends Error {
 
 export const WIRE = { varint: 0, fixed64: 1, delimited: 2, fixed32: 5 } as const;
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-// Below this length a JS loop beats a call into the native decoder.
-const ASCII_LOOP_MAX = 32;
-
 export class WireReader {
   pos: number;
   /** Bits 32..63 of the last varint read. */
   private high = 0;
+  // Doubles read through a DataView: the decode measured about 15% faster than with
+  // Buffer's readDoubleLE.
+  private readonly view: DataView;
 
   constructor(
     private readonly buf: Buffer,
@@ -29,6 +29,7 @@ export class WireReader {
     public end = buf.length,
   ) {
     this.pos = pos;
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.length);
   }
 
   /** Reads a field's tag: its number and wire type; 0 at the end of the message. */
@@ -73,23 +74,36 @@ export class WireReader {
     const at = this.pos;
     this.pos += 8;
     if (this.pos > this.end) throw this.truncated();
-    return this.buf.readDoubleLE(at);
+    return this.view.getFloat64(at, true);
   }
 
-  string(): string {
+  /** Reads a string; returns where its UTF-8 bytes start (they end at `pos`). */
+  utf8(): number {
     const start = this.delimited();
-    const end = this.pos;
     const buf = this.buf;
-    if (end - start <= ASCII_LOOP_MAX) {
-      let text = '';
-      for (let i = start; i < end; i += 1) {
-        const b = buf[i]!;
-        if (b > 0x7f) return this.utf8(start, end);
-        text += String.fromCharCode(b);
+    // Mostly ASCII: a loop is cheaper than a call into the native check.
+    for (let i = start; i < this.pos; i += 1)
+      if (buf[i]! > 0x7f) {
+        if (!isUtf8(buf.subarray(start, this.pos)))
+          throw new WireFormatError(`invalid UTF-8 in a string at byte ${start}`);
+        break;
       }
-      return text;
-    }
-    return this.utf8(start, end);
+    return start;
+  }
+
+  /** Starts reading the sub-message here; returns the outer message's end, for `leave`. */
+  enter(): number {
+    const start = this.delimited();
+    const outer = this.end;
+    this.end = this.pos;
+    this.pos = start;
+    return outer;
+  }
+
+  /** Back in the outer message, after the sub-message `enter` started. */
+  leave(outer: number): void {
+    this.pos = this.end;
+    this.end = outer;
   }
 
   /** Starts a length-delimited value; returns where it starts and moves past its end. */
@@ -102,7 +116,7 @@ export class WireReader {
   }
 
   /** Reads a double field that may be packed (proto3's default) or one value per tag. */
-  doubles(wireType: number, into: number[]): void {
+  doubles(wireType: number, into: { push(value: number): void }): void {
     if (wireType !== WIRE.delimited) {
       this.expect(wireType, WIRE.fixed64);
       into.push(this.double());
@@ -112,7 +126,7 @@ export class WireReader {
     const end = this.pos + length;
     if (end > this.end) throw this.truncated();
     if ((end - this.pos) % 8 !== 0) throw new WireFormatError('packed doubles of a partial length');
-    for (; this.pos < end; this.pos += 8) into.push(this.buf.readDoubleLE(this.pos));
+    for (; this.pos < end; this.pos += 8) into.push(this.view.getFloat64(this.pos, true));
   }
 
   expect(wireType: number, wanted: number): void {
@@ -157,14 +171,6 @@ export class WireReader {
   private byte(buf: Buffer): number {
     if (this.pos >= this.end) throw this.truncated();
     return buf[this.pos++]!;
-  }
-
-  private utf8(start: number, end: number): string {
-    try {
-      return strictUtf8.decode(this.buf.subarray(start, end));
-    } catch (error) {
-      throw new WireFormatError(`invalid UTF-8 in a string at byte ${start}`, { cause: error });
-    }
   }
 
   private truncated(): WireFormatError {

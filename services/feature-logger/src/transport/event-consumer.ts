@@ -11,29 +11,43 @@ import type { Logger } from '@ballast/telemetry';
 import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { outcomeRow, predictionRow } from '../domain/event-rows';
-import { decodeOutcome, decodePrediction } from '../domain/event-wire';
-import { outcomeLine, predictionLine } from '../domain/row-json';
 import type { EventRow, EventSink } from '../domain/event-sink';
+import {
+  decodeOutcome,
+  decodePrediction,
+  type OutcomeFields,
+  type PredictionFields,
+} from '../domain/event-wire';
+import { RowBinaryWriter } from '../domain/row-binary';
 
-export function decodeEvent(value: Buffer, topic: string): EventRow {
-  try {
-    if (topic === TOPICS.predictions.name)
-      return {
-        table: TABLES.predictionEvents,
-        line: predictionLine(predictionRow(decodePrediction(value))),
-      };
-    if (topic === TOPICS.outcomes.name)
-      return {
-        table: TABLES.outcomeEvents,
-        line: outcomeLine(outcomeRow(decodeOutcome(value))),
-      };
-  } catch (error) {
-    throw new PoisonMessageError(
-      `not a valid ${topic === TOPICS.predictions.name ? 'PredictionEvent' : 'OutcomeEvent'}: ${(error as Error).message}`,
-      { cause: error },
-    );
-  }
-  throw new PoisonMessageError(`the feature logger does not read topic ${topic}`);
+/**
+ * Turns a message of the predictions or outcomes topic into its row, or throws
+ * PoisonMessageError. The consumer decodes one message at a time, so one decoder
+ * reuses one set of fields per kind of event and writes every row into one
+ * RowBinaryWriter.
+ */
+export function eventDecoder(): (value: Buffer, topic: string) => EventRow {
+  const out = new RowBinaryWriter();
+  let prediction: PredictionFields | undefined;
+  let outcome: OutcomeFields | undefined;
+  return (value, topic) => {
+    try {
+      if (topic === TOPICS.predictions.name) {
+        prediction = decodePrediction(value, prediction);
+        return { table: TABLES.predictionEvents, row: predictionRow(prediction, out) };
+      }
+      if (topic === TOPICS.outcomes.name) {
+        outcome = decodeOutcome(value, outcome);
+        return { table: TABLES.outcomeEvents, row: outcomeRow(outcome, out) };
+      }
+    } catch (error) {
+      throw new PoisonMessageError(
+        `not a valid ${topic === TOPICS.predictions.name ? 'PredictionEvent' : 'OutcomeEvent'}: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+    throw new PoisonMessageError(`the feature logger does not read topic ${topic}`);
+  };
 }
 
 export interface EventConsumerOptions {
@@ -51,6 +65,7 @@ export interface EventConsumerOptions {
 }
 
 export function eventConsumer(options: EventConsumerOptions): ConsumerRunner<EventRow> {
+  const decode = eventDecoder();
   return new ConsumerRunner<EventRow>({
     kafka: options.kafka,
     groupId: options.groupId,
@@ -67,7 +82,7 @@ export function eventConsumer(options: EventConsumerOptions): ConsumerRunner<Eve
       // A third of the session, as Kafka recommends.
       heartbeatInterval: Math.max(1_000, Math.floor(options.sessionTimeoutMs / 3)),
     },
-    decode: (value, _message, topic) => decodeEvent(value, topic),
+    decode: (value, _message, topic) => decode(value, topic),
     handle: (messages) => options.sink.store(messages.map((m) => m.value)),
   });
 }
