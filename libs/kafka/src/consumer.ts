@@ -40,6 +40,43 @@ export interface ConsumedMessage<T> {
   readonly value: T;
 }
 
+/**
+ * A consumed message whose headers, timestamp and trace context are read from the
+ * KafkaJS message when asked for: most handlers want only the value, and at tens of
+ * thousands of messages a second extracting every message's trace context was a
+ * tenth of a fast consumer's work.
+ */
+class Consumed<T> implements ConsumedMessage<T> {
+  private extracted: Context | undefined;
+
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    private readonly message: KafkaMessage,
+    readonly value: T,
+  ) {}
+
+  get offset(): string {
+    return this.message.offset;
+  }
+
+  get key(): Buffer | null {
+    return this.message.key;
+  }
+
+  get headers(): KafkaHeaders {
+    return (this.message.headers ?? {}) as KafkaHeaders;
+  }
+
+  get timestamp(): number {
+    return Number(this.message.timestamp);
+  }
+
+  get context(): Context {
+    return (this.extracted ??= extractFromKafkaHeaders(this.headers));
+  }
+}
+
 export interface ConsumerRunnerOptions<T> {
   kafka: Kafka;
   groupId: string;
@@ -188,19 +225,16 @@ export class ConsumerRunner<T> {
     const good: ConsumedMessage<T>[] = [];
     const poison: { message: KafkaMessage; reason: string }[] = [];
     for (const message of batch.messages) {
-      const headers = (message.headers ?? {}) as KafkaHeaders;
       try {
         if (message.value === null) throw new PoisonMessageError('message has no value');
-        good.push({
-          topic,
-          partition,
-          offset: message.offset,
-          key: message.key,
-          headers,
-          timestamp: Number(message.timestamp),
-          context: extractFromKafkaHeaders(headers),
-          value: this.options.decode(message.value, message, topic),
-        });
+        good.push(
+          new Consumed(
+            topic,
+            partition,
+            message,
+            this.options.decode(message.value, message, topic),
+          ),
+        );
       } catch (error) {
         poison.push({ message, reason: error instanceof Error ? error.message : String(error) });
       }

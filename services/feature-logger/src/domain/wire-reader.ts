@@ -12,6 +12,14 @@ export class WireFormatError extends Error {
   override readonly name = 'WireFormatError';
 }
 
+let lastView: DataView | undefined;
+
+/** A view of the whole ArrayBuffer; the last one made is reused. */
+function wholeView(buffer: ArrayBufferLike): DataView {
+  if (lastView?.buffer !== buffer) lastView = new DataView(buffer);
+  return lastView;
+}
+
 export const WIRE = { varint: 0, fixed64: 1, delimited: 2, fixed32: 5 } as const;
 
 export class WireReader {
@@ -19,8 +27,11 @@ export class WireReader {
   /** Bits 32..63 of the last varint read. */
   private high = 0;
   // Doubles read through a DataView: the decode measured about 15% faster than with
-  // Buffer's readDoubleLE.
+  // Buffer's readDoubleLE. The view spans the buffer's whole ArrayBuffer, which the
+  // messages of one Kafka fetch share, so it is made once per fetch, not per event.
   private readonly view: DataView;
+  /** Where `buf` starts in the view. */
+  private readonly base: number;
 
   constructor(
     private readonly buf: Buffer,
@@ -29,7 +40,8 @@ export class WireReader {
     public end = buf.length,
   ) {
     this.pos = pos;
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.length);
+    this.view = wholeView(buf.buffer);
+    this.base = buf.byteOffset;
   }
 
   /** Reads a field's tag: its number and wire type; 0 at the end of the message. */
@@ -74,7 +86,7 @@ export class WireReader {
     const at = this.pos;
     this.pos += 8;
     if (this.pos > this.end) throw this.truncated();
-    return this.view.getFloat64(at, true);
+    return this.view.getFloat64(this.base + at, true);
   }
 
   /** Reads a string; returns where its UTF-8 bytes start (they end at `pos`). */
@@ -126,7 +138,8 @@ export class WireReader {
     const end = this.pos + length;
     if (end > this.end) throw this.truncated();
     if ((end - this.pos) % 8 !== 0) throw new WireFormatError('packed doubles of a partial length');
-    for (; this.pos < end; this.pos += 8) into.push(this.view.getFloat64(this.pos, true));
+    const view = this.view;
+    for (; this.pos < end; this.pos += 8) into.push(view.getFloat64(this.base + this.pos, true));
   }
 
   expect(wireType: number, wanted: number): void {
