@@ -58,7 +58,10 @@ export async function withBenchDatabase<T>(
       // Whatever else is there (another seed, a half-seeded run) goes.
       await clickhouse.command({ query: drop });
       await ensureDatabase(connection);
-      await migrate(clickhouse);
+    }
+    // A kept database also gets the migrations added since it was seeded.
+    await migrate(clickhouse);
+    if (!reused) {
       await options.seed.run(clickhouse);
       await clickhouse.command({
         query: `CREATE TABLE ${ident(SEED_TABLE).text} (key String) ENGINE = TinyLog`,

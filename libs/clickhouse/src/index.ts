@@ -19,6 +19,6 @@ export { createClickHouse, ensureDatabase, stringifyRow } from './client';
 export type { Migration } from './migrations';
 export { MIGRATIONS_DIR, MigrationError, loadMigrations, migrate } from './migrations';
 export type { SqlValue } from './sql';
-export { Sql, UnsafeSqlError, ident, join, literal, sql } from './sql';
+export { Sql, UnsafeSqlError, ident, inList, join, literal, sql } from './sql';
 export type { EventTime, OutcomeEventRow, PredictionEventRow, TableName } from './tables';
 export { TABLES, eventTime } from './tables';

@@ -1,4 +1,4 @@
-import { UnsafeSqlError, ident, join, literal, sql } from './sql';
+import { UnsafeSqlError, ident, inList, join, literal, sql } from './sql';
 
 describe('ident', () => {
   it('quotes valid names, dotted ones part by part', () => {
@@ -59,5 +59,16 @@ describe('sql', () => {
     expect(query.text).toBe(
       "SELECT `model`, `version` FROM `prediction_events` WHERE model = 'm\\'; DROP TABLE x --' LIMIT 10",
     );
+  });
+});
+
+describe('inList', () => {
+  it('renders escaped values in parentheses, for IN', () => {
+    expect(sql`variant IN ${inList(['v1', "it's"])}`.text).toBe("variant IN ('v1', 'it\\'s')");
+    expect(inList([1, 2]).text).toBe('(1, 2)');
+  });
+
+  it('refuses an empty list, which is not valid SQL', () => {
+    expect(() => inList([])).toThrow(UnsafeSqlError);
   });
 });
