@@ -14,6 +14,11 @@ export const TABLES = {
   outcomes: 'outcomes',
   /** Per window, model, feature and method: drift-analysis verdicts (ReplacingMergeTree). */
   driftResults: 'drift_results',
+  /**
+   * Per model, experiment, unit and variant served: the first exposure, folded at
+   * insert by a materialized view over prediction_events (ReplacingMergeTree).
+   */
+  experimentExposures: 'experiment_exposures',
   /** Per analysis, experiment, metric and variant: experiment-analytics results. */
   experimentResults: 'experiment_results',
 } as const;

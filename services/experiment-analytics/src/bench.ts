@@ -9,7 +9,8 @@
  * BENCH_DATABASE=name keeps the seeded data in that database for the next run with
  * the same sizes, which then skips seeding (withBenchDatabase, libs/clickhouse).
  *
- * Prints the seeding time, each analysis time (three runs: the first reads cold data)
+ * Prints the seeding time, the exposures table's rows per unit (1 once its parts have
+ * merged; the seed leaves about 4.6), each analysis time (three runs: the first reads cold data)
  * with the ClickHouse server's CPU time for it, then each of the analysis's two
  * queries alone (they run in parallel in an analysis).
  */
@@ -101,6 +102,16 @@ async function main(): Promise<void> {
   await withBenchDatabase(database, async (clickhouse, reused) => {
     console.log(
       `${reused ? 'reused' : 'seeded'} ${predictions} predictions, ${outcomes} outcomes, ${units} units in ${((performance.now() - seeding) / 1000).toFixed(1)} s`,
+    );
+    // The exposures table's rows per unit set the cost of its GROUP BY: one once its
+    // parts have merged; more while overlapping parts wait for a merge.
+    const exposures = await clickhouse.query({
+      query: `SELECT count() AS n FROM ${ident(TABLES.experimentExposures).text}`,
+      format: 'JSONEachRow',
+    });
+    const exposureRows = Number((await exposures.json<{ n: string }>())[0]?.n ?? 0);
+    console.log(
+      `${TABLES.experimentExposures}: ${exposureRows} rows, ${(exposureRows / units).toFixed(2)} per unit`,
     );
     for (let run = 1; run <= 3; run += 1) {
       const cpuBefore = await serverCpuMs(clickhouse);

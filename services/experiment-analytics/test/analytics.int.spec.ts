@@ -91,6 +91,15 @@ describe('sufficient statistics in SQL', () => {
       prediction(def, { unit: 'shadow-only', variant: 'v2', ms: t0, role: 'shadow' }),
       // Before the experiment started: not an exposure.
       prediction(def, { unit: 'early', variant: 'v1', ms: def.start.getTime() - HOUR }),
+      // First exposed before the start, then again inside: its exposure is the first,
+      // outside the analysis, so it is left out.
+      prediction(def, { unit: 'returning', variant: 'v2', ms: def.start.getTime() - HOUR }),
+      prediction(def, { unit: 'returning', variant: 'v2', ms: t0 }),
+      // Served only a variant the definition does not name: left out.
+      prediction(def, { unit: 'stranger', variant: 'v9', ms: t0 }),
+      // Served a named and an unnamed variant: in several variants.
+      prediction(def, { unit: 'mixed', variant: 'v1', ms: t0 }),
+      prediction(def, { unit: 'mixed', variant: 'v9', ms: t0 + 1000 }),
       prediction(def, { unit: 'late-exposure', variant: 'v1', ms: t0 }),
     ];
     const outcomes = [
@@ -135,8 +144,8 @@ describe('sufficient statistics in SQL', () => {
     ];
     for (const { metric, reference } of cases) {
       const expected = referenceSums(def, all, reference);
-      expect(data.unitsInSeveralVariants).toBe(1);
-      expect(expected.unitsInSeveralVariants).toBe(1);
+      expect(data.unitsInSeveralVariants).toBe(2);
+      expect(expected.unitsInSeveralVariants).toBe(2);
       for (const variant of ['v1', 'v2']) {
         expectSums(
           data.metrics.get(metric)?.find((s) => s.variant === variant),

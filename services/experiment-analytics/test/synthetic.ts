@@ -131,7 +131,7 @@ export function referenceSums(
   for (const p of once(rows.predictions)) {
     const t = ms(p);
     if (p.experiment_id !== def.id || p.role !== 'primary' || p.unit_id === '') continue;
-    if (t < def.start.getTime() || t >= def.end.getTime()) continue;
+    if (p.model !== def.model || p.variant === '') continue;
     const u = units.get(p.unit_id) ?? { variants: new Set<string>(), first: Infinity };
     u.variants.add(p.variant);
     u.first = Math.min(u.first, t);
@@ -141,11 +141,14 @@ export function referenceSums(
   const sums = new Map<string, MetricSums>();
   let unitsInSeveralVariants = 0;
   for (const [unit, u] of units) {
+    // The exposure is the unit's first prediction in the experiment, at any time.
+    if (u.first < def.start.getTime() || u.first >= def.end.getTime()) continue;
     if (u.variants.size > 1) {
       unitsInSeveralVariants += 1;
       continue;
     }
     const variant = [...u.variants][0] as string;
+    if (!def.variants.some((v) => v.name === variant)) continue;
     const mine = outcomes.filter((o) => o.unit_id === unit);
     const inWindow = mine.filter(
       (o) => ms(o) >= u.first && ms(o) < u.first + def.attributionWindowMs,

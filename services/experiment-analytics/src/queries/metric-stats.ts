@@ -15,7 +15,7 @@
  * of a joined subquery that only a lambda uses, hence the exposure time passed to the
  * lambdas as an array of its own.
  */
-import { Sql, join, sql } from '@ballast/clickhouse';
+import { Sql, inList, join, sql } from '@ballast/clickhouse';
 import type { ExperimentDefinition, MetricDefinition } from '../domain/experiment-definition';
 import { EVENT_MS, OUTCOME_EVENTS, UNIT_KEY, unitExposuresSql } from './exposures';
 
@@ -54,39 +54,52 @@ export function usesCuped(def: ExperimentDefinition, metric: MetricDefinition): 
 
 const seconds = (date: Date): number => Math.floor(date.getTime() / 1000);
 
+/** The outcome metrics the definition reads; in queries, a metric is its position here, from 1. */
+function outcomeMetrics(def: ExperimentDefinition): string[] {
+  return [...new Set(def.metrics.flatMap((m) => Object.values(outcomeNames(m))))];
+}
+
 /** Every outcome any metric reads, each event once, between the earliest pre-period and the last window. */
 function unitOutcomesSql(def: ExperimentDefinition): Sql {
-  const names = [...new Set(def.metrics.flatMap((m) => Object.values(outcomeNames(m))))];
+  const names = outcomeMetrics(def);
   const cuped = def.metrics.some((m) => usesCuped(def, m));
   const from = cuped ? new Date(def.start.getTime() - def.cupedPreWindowMs) : def.start;
   const until = new Date(def.end.getTime() + def.attributionWindowMs + 1000);
   // Each event once without FINAL (which merges the range in one stream: 3.7 s on 2M
-  // outcomes): the unit's distinct (event id, metric, time, value); a redelivered event
-  // is the same row again. arrayDistinct over groupArray: 1.3 s where groupUniqArray
-  // (a hash set per unit) took 2.5 s.
-  const outcome = sql`(cityHash64(event_id), metric, ${EVENT_MS}, value)`;
+  // outcomes): a redelivered event is the same row again, so per unit only the first
+  // copy of each event id is kept (arrayEnumerateUniq numbers the copies). One array
+  // per column, metrics as small integers: 2.0 s of CPU on 2M outcomes, where one
+  // array of (id, metric, ms, value) tuples and arrayDistinct took 3.0 s.
   return sql`SELECT
       unit,
-      arrayMap(o -> o.2, outcomes) AS o_metric,
-      arrayMap(o -> o.3, outcomes) AS o_ms,
-      arrayMap(o -> o.4, outcomes) AS o_value
+      arrayEnumerateUniq(ids) AS copy,
+      arrayFilter((x, k) -> k = 1, metrics, copy) AS o_metric,
+      arrayFilter((x, k) -> k = 1, mss, copy) AS o_ms,
+      arrayFilter((x, k) -> k = 1, vals, copy) AS o_value
     FROM (
-      SELECT ${UNIT_KEY} AS unit, arrayDistinct(groupArray(${outcome})) AS outcomes
+      SELECT
+        ${UNIT_KEY} AS unit,
+        groupArray(cityHash64(event_id)) AS ids,
+        groupArray(indexOf(${names}, metric)) AS metrics,
+        groupArray(${EVENT_MS}) AS mss,
+        groupArray(value) AS vals
       FROM ${OUTCOME_EVENTS}
-      WHERE has(${names}, metric)
+      WHERE metric IN ${inList(names)}
         AND event_time >= ${from} AND event_time < ${until}
         AND unit_id != ''
       GROUP BY unit
     )`;
 }
 
-/** Σ over the unit's outcomes named `name` that satisfy `when` (m, t, v, e: metric, ms, value, exposure ms). */
-function arraySumOf(name: string, when: Sql): Sql {
-  return sql`arraySum((m, t, v, e) -> if(m = ${name} AND ${when}, v, 0), o_metric, o_ms, o_value, o_exposed)`;
+/** Σ over the unit's outcomes of metric number `m` that satisfy `when` (m, t, v, e: metric, ms, value, exposure ms). */
+function arraySumOf(metric: number, when: Sql): Sql {
+  return sql`arraySum((m, t, v, e) -> if(m = ${metric} AND ${when}, v, 0), o_metric, o_ms, o_value, o_exposed)`;
 }
 
 function unitColumns(def: ExperimentDefinition, metric: MetricDefinition, i: number): Sql {
-  const names = outcomeNames(metric);
+  const metrics = outcomeMetrics(def);
+  const named = outcomeNames(metric);
+  const names = { x: metrics.indexOf(named.x) + 1, y: metrics.indexOf(named.y) + 1 };
   const inWindow = sql`t >= e AND t < e + ${def.attributionWindowMs}`;
   const x =
     metric.kind === 'binary'
