@@ -23,7 +23,7 @@
  * mock cluster answers a fetch with one record batch per partition, so this is also
  * what the logger gets per fetch.
  *
- *   npm run bench:feature-logger -- [--events 300000] [--backlog 80000]
+ *   npm run bench:feature-logger -- [--events 300000] [--backlog 80000] [--experiment]
  *   npm run bench:feature-logger -- --outage [--rate 20000] [--outage-for 60s]
  */
 import {
@@ -60,6 +60,9 @@ const args = parseArgs(process.argv.slice(2), {
   rate: intArg({ min: 100, default: 20_000 }),
   outageFor: durationArg({ default: 60_000 }),
   heap: stringArg({ default: '--max-old-space-size=160' }),
+  // Events of an experiment (id and variant set): ClickHouse also folds them into
+  // experiment_exposures through its materialized view.
+  experiment: flagArg(),
 });
 const stack = stackFromEnv();
 const quiet = createLogger({ service: 'bench', level: 'error' });
@@ -74,6 +77,12 @@ const AHEAD = 70_000;
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** With --experiment, events of experiment "bench" in variant v1 or v2 (by unit). */
+function experimentOf(i: number): { experimentId: string; variant: string } {
+  if (!args.experiment) return { experimentId: '', variant: '' };
+  return { experimentId: 'bench', variant: (i % 5_000) % 2 === 0 ? 'v1' : 'v2' };
+}
+
 function event(model: string, i: number) {
   return create(PredictionEventSchema, {
     eventId: `${model}-${i}`,
@@ -81,6 +90,7 @@ function event(model: string, i: number) {
     model: { name: model, version: '1', deployment: `${model}@1` },
     requestId: `req-${i}`,
     unitId: `u-${i % 5_000}`,
+    ...experimentOf(i),
     role: Role.PRIMARY,
     numericFeatures: Array.from({ length: FEATURES }, (_, f) => ({ name: `f${f}`, value: i % 97 })),
     categoricalFeatures: [{ name: 'site', value: 'left' }],
@@ -97,8 +107,8 @@ function row(model: string, i: number): PredictionEventRow {
     model,
     model_version: '1',
     deployment: `${model}@1`,
-    variant: '',
-    experiment_id: '',
+    variant: experimentOf(i).variant,
+    experiment_id: experimentOf(i).experimentId,
     unit_id: `u-${i % 5_000}`,
     request_id: `req-${i}`,
     role: 'primary',
