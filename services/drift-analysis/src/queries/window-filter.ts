@@ -59,8 +59,11 @@ export function windowSource(
  * stored: those recorded with the model (and its traffic version, if the monitor
  * names one), and those recorded without a model whose request id is that of one of
  * the model's predictions made in the window or in the `lookbackSeconds` before it. The
- * window's own outcome request ids bound the scan of predictions. Not sampled:
- * outcomes are far fewer than predictions.
+ * window's own outcome request ids bound the scan of predictions, and when the window
+ * has no outcome without a model the scan reads nothing: its start is a scalar
+ * subquery, which ClickHouse (18.16 too) computes first and hands to the primary-key
+ * analysis, so the range is then empty. Not sampled: outcomes are far fewer than
+ * predictions.
  */
 export function outcomeSource(w: WindowSelector, lookbackSeconds: number): Sql {
   const time = sql`event_time >= ${w.windowStart} AND event_time < ${w.windowEnd}`;
@@ -68,19 +71,22 @@ export function outcomeSource(w: WindowSelector, lookbackSeconds: number): Sql {
     w.trafficVersion === undefined ? sql`` : sql` AND model_version = ${w.trafficVersion}`;
   const unattributed = sql`SELECT request_id FROM ${ident(TABLES.outcomeEvents)}
     WHERE ${time} AND model = '' AND request_id != ''`;
+  const lookbackStart = new Date(w.windowStart.getTime() - lookbackSeconds * 1000);
   const predictions = windowSource(
     {
       model: w.model,
       ...(w.trafficVersion === undefined ? {} : { trafficVersion: w.trafficVersion }),
-      windowStart: new Date(w.windowStart.getTime() - lookbackSeconds * 1000),
+      windowStart: lookbackStart,
       windowEnd: w.windowEnd,
     },
     sql``,
     { final: false },
   );
+  const scanFrom = sql`(SELECT if(count() = 0, ${w.windowEnd}, ${lookbackStart}) FROM (${unattributed}))`;
   return sql`${ident(TABLES.outcomeEvents)}
     WHERE ${time}
       AND (model = ${w.model}${version}
         OR (model = '' AND request_id != '' AND request_id IN
-          (SELECT request_id FROM ${predictions} AND request_id IN (${unattributed}))))`;
+          (SELECT request_id FROM ${predictions}
+            AND event_time >= ${scanFrom} AND request_id IN (${unattributed}))))`;
 }
