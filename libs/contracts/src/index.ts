@@ -238,6 +238,7 @@ export type {
   MethodResult,
   MonitorSummary,
   StatusPoint,
+  TimeRange,
 } from './generated/ballast/drift/v1/drift_service_pb';
 export {
   DriftService,
@@ -250,4 +251,5 @@ export {
   MethodResultSchema,
   MonitorSummarySchema,
   StatusPointSchema,
+  TimeRangeSchema,
 } from './generated/ballast/drift/v1/drift_service_pb';

@@ -34,6 +34,7 @@ export function driftHandlers({
     listMonitors: async () => ({
       monitors: reports.list().map((m) => {
         const last = m.lastWindowStart();
+        const window = m.monitor.reference?.window;
         return {
           name: m.monitor.name,
           model: m.monitor.model,
@@ -42,6 +43,10 @@ export function driftHandlers({
           windowSeconds: m.monitor.windowSeconds,
           status: m.status(),
           lastWindowStart: last ? timestampFromDate(last) : undefined,
+          referenceWindow: window
+            ? { fromTime: timestampFromDate(window.from), toTime: timestampFromDate(window.to) }
+            : undefined,
+          trafficVersion: m.monitor.trafficVersion ?? '',
         };
       }),
     }),

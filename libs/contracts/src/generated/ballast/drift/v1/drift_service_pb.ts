@@ -17,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ballast/drift/v1/drift_service.proto.
  */
 export const file_ballast_drift_v1_drift_service: GenFile = /*@__PURE__*/
-  fileDesc("CiRiYWxsYXN0L2RyaWZ0L3YxL2RyaWZ0X3NlcnZpY2UucHJvdG8SEGJhbGxhc3QuZHJpZnQudjEiFQoTTGlzdE1vbml0b3JzUmVxdWVzdCJKChRMaXN0TW9uaXRvcnNSZXNwb25zZRIyCghtb25pdG9ycxgBIAMoCzIgLmJhbGxhc3QuZHJpZnQudjEuTW9uaXRvclN1bW1hcnkiuQEKDk1vbml0b3JTdW1tYXJ5EgwKBG5hbWUYASABKAkSDQoFbW9kZWwYAiABKAkSGQoRcmVmZXJlbmNlX3ZlcnNpb24YAyABKAkSEAoIZmVhdHVyZXMYBCADKAkSFgoOd2luZG93X3NlY29uZHMYBSABKA0SDgoGc3RhdHVzGAYgASgJEjUKEWxhc3Rfd2luZG93X3N0YXJ0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKUAQoVR2V0RHJpZnRSZXBvcnRSZXF1ZXN0Eg0KBW1vZGVsGAEgASgJEi0KCWZyb21fdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKwoHdG9fdGltZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIZmVhdHVyZXMYBCADKAkiwAEKFkdldERyaWZ0UmVwb3J0UmVzcG9uc2USDQoFbW9kZWwYASABKAkSLgoHd2luZG93cxgCIAMoCzIdLmJhbGxhc3QuZHJpZnQudjEuRHJpZnRXaW5kb3cSLwoIdGltZWxpbmUYAyADKAsyHS5iYWxsYXN0LmRyaWZ0LnYxLlN0YXR1c1BvaW50EjYKCmhpc3RvZ3JhbXMYBCADKAsyIi5iYWxsYXN0LmRyaWZ0LnYxLkZlYXR1cmVIaXN0b2dyYW0i4AEKC0RyaWZ0V2luZG93Eg8KB21vbml0b3IYASABKAkSMAoMd2luZG93X3N0YXJ0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp3aW5kb3dfZW5kGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBItCgVkcmlmdBgEIAMoCzIeLmJhbGxhc3QuZHJpZnQudjEuTWV0aG9kUmVzdWx0Ei8KB3F1YWxpdHkYBSADKAsyHi5iYWxsYXN0LmRyaWZ0LnYxLk1ldGhvZFJlc3VsdCKFAQoMTWV0aG9kUmVzdWx0Eg8KB2ZlYXR1cmUYASABKAkSDgoGbWV0aG9kGAIgASgJEhIKBXZhbHVlGAMgASgBSACIAQESEQoJdGhyZXNob2xkGAQgASgBEg4KBnN0YXR1cxgFIAEoCRITCgtzYW1wbGVfc2l6ZRgGIAEoBEIICgZfdmFsdWUiegoLU3RhdHVzUG9pbnQSDwoHbW9uaXRvchgBIAEoCRIwCgx3aW5kb3dfc3RhcnQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBnN0YXR1cxgDIAEoCRIYChBkcmlmdGVkX2ZlYXR1cmVzGAQgASgNIpgBChBGZWF0dXJlSGlzdG9ncmFtEg8KB2ZlYXR1cmUYASABKAkSDQoFZWRnZXMYAiADKAESDgoGbGFiZWxzGAMgAygJEhEKCXJlZmVyZW5jZRgEIAMoARIPCgdjdXJyZW50GAUgAygBEjAKDHdpbmRvd19zdGFydBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAy0gEKDERyaWZ0U2VydmljZRJdCgxMaXN0TW9uaXRvcnMSJS5iYWxsYXN0LmRyaWZ0LnYxLkxpc3RNb25pdG9yc1JlcXVlc3QaJi5iYWxsYXN0LmRyaWZ0LnYxLkxpc3RNb25pdG9yc1Jlc3BvbnNlEmMKDkdldERyaWZ0UmVwb3J0EicuYmFsbGFzdC5kcmlmdC52MS5HZXREcmlmdFJlcG9ydFJlcXVlc3QaKC5iYWxsYXN0LmRyaWZ0LnYxLkdldERyaWZ0UmVwb3J0UmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("CiRiYWxsYXN0L2RyaWZ0L3YxL2RyaWZ0X3NlcnZpY2UucHJvdG8SEGJhbGxhc3QuZHJpZnQudjEiFQoTTGlzdE1vbml0b3JzUmVxdWVzdCJKChRMaXN0TW9uaXRvcnNSZXNwb25zZRIyCghtb25pdG9ycxgBIAMoCzIgLmJhbGxhc3QuZHJpZnQudjEuTW9uaXRvclN1bW1hcnkiiQIKDk1vbml0b3JTdW1tYXJ5EgwKBG5hbWUYASABKAkSDQoFbW9kZWwYAiABKAkSGQoRcmVmZXJlbmNlX3ZlcnNpb24YAyABKAkSEAoIZmVhdHVyZXMYBCADKAkSFgoOd2luZG93X3NlY29uZHMYBSABKA0SDgoGc3RhdHVzGAYgASgJEjUKEWxhc3Rfd2luZG93X3N0YXJ0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI1ChByZWZlcmVuY2Vfd2luZG93GAggASgLMhsuYmFsbGFzdC5kcmlmdC52MS5UaW1lUmFuZ2USFwoPdHJhZmZpY192ZXJzaW9uGAkgASgJImcKCVRpbWVSYW5nZRItCglmcm9tX3RpbWUYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEisKB3RvX3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIpQBChVHZXREcmlmdFJlcG9ydFJlcXVlc3QSDQoFbW9kZWwYASABKAkSLQoJZnJvbV90aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIrCgd0b190aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIQCghmZWF0dXJlcxgEIAMoCSLAAQoWR2V0RHJpZnRSZXBvcnRSZXNwb25zZRINCgVtb2RlbBgBIAEoCRIuCgd3aW5kb3dzGAIgAygLMh0uYmFsbGFzdC5kcmlmdC52MS5EcmlmdFdpbmRvdxIvCgh0aW1lbGluZRgDIAMoCzIdLmJhbGxhc3QuZHJpZnQudjEuU3RhdHVzUG9pbnQSNgoKaGlzdG9ncmFtcxgEIAMoCzIiLmJhbGxhc3QuZHJpZnQudjEuRmVhdHVyZUhpc3RvZ3JhbSLgAQoLRHJpZnRXaW5kb3cSDwoHbW9uaXRvchgBIAEoCRIwCgx3aW5kb3dfc3RhcnQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCndpbmRvd19lbmQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi0KBWRyaWZ0GAQgAygLMh4uYmFsbGFzdC5kcmlmdC52MS5NZXRob2RSZXN1bHQSLwoHcXVhbGl0eRgFIAMoCzIeLmJhbGxhc3QuZHJpZnQudjEuTWV0aG9kUmVzdWx0IoUBCgxNZXRob2RSZXN1bHQSDwoHZmVhdHVyZRgBIAEoCRIOCgZtZXRob2QYAiABKAkSEgoFdmFsdWUYAyABKAFIAIgBARIRCgl0aHJlc2hvbGQYBCABKAESDgoGc3RhdHVzGAUgASgJEhMKC3NhbXBsZV9zaXplGAYgASgEQggKBl92YWx1ZSJ6CgtTdGF0dXNQb2ludBIPCgdtb25pdG9yGAEgASgJEjAKDHdpbmRvd19zdGFydBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGc3RhdHVzGAMgASgJEhgKEGRyaWZ0ZWRfZmVhdHVyZXMYBCABKA0imAEKEEZlYXR1cmVIaXN0b2dyYW0SDwoHZmVhdHVyZRgBIAEoCRINCgVlZGdlcxgCIAMoARIOCgZsYWJlbHMYAyADKAkSEQoJcmVmZXJlbmNlGAQgAygBEg8KB2N1cnJlbnQYBSADKAESMAoMd2luZG93X3N0YXJ0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcDLSAQoMRHJpZnRTZXJ2aWNlEl0KDExpc3RNb25pdG9ycxIlLmJhbGxhc3QuZHJpZnQudjEuTGlzdE1vbml0b3JzUmVxdWVzdBomLmJhbGxhc3QuZHJpZnQudjEuTGlzdE1vbml0b3JzUmVzcG9uc2USYwoOR2V0RHJpZnRSZXBvcnQSJy5iYWxsYXN0LmRyaWZ0LnYxLkdldERyaWZ0UmVwb3J0UmVxdWVzdBooLmJhbGxhc3QuZHJpZnQudjEuR2V0RHJpZnRSZXBvcnRSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
  * @generated from message ballast.drift.v1.ListMonitorsRequest
@@ -64,6 +64,9 @@ export type MonitorSummary = Message<"ballast.drift.v1.MonitorSummary"> & {
   model: string;
 
   /**
+   * The version whose profile is the reference; with reference_window set, the version
+   * whose manifest declares the features (empty when traffic_version does).
+   *
    * @generated from field: string reference_version = 3;
    */
   referenceVersion: string;
@@ -91,6 +94,20 @@ export type MonitorSummary = Message<"ballast.drift.v1.MonitorSummary"> & {
    * @generated from field: google.protobuf.Timestamp last_window_start = 7;
    */
   lastWindowStart?: Timestamp | undefined;
+
+  /**
+   * Set when the reference is a past window of the monitor's own traffic, [from, to).
+   *
+   * @generated from field: ballast.drift.v1.TimeRange reference_window = 8;
+   */
+  referenceWindow?: TimeRange | undefined;
+
+  /**
+   * Only traffic answered by this version is watched; empty: all of the model's.
+   *
+   * @generated from field: string traffic_version = 9;
+   */
+  trafficVersion: string;
 };
 
 /**
@@ -99,6 +116,28 @@ export type MonitorSummary = Message<"ballast.drift.v1.MonitorSummary"> & {
  */
 export const MonitorSummarySchema: GenMessage<MonitorSummary> = /*@__PURE__*/
   messageDesc(file_ballast_drift_v1_drift_service, 2);
+
+/**
+ * @generated from message ballast.drift.v1.TimeRange
+ */
+export type TimeRange = Message<"ballast.drift.v1.TimeRange"> & {
+  /**
+   * @generated from field: google.protobuf.Timestamp from_time = 1;
+   */
+  fromTime?: Timestamp | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp to_time = 2;
+   */
+  toTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message ballast.drift.v1.TimeRange.
+ * Use `create(TimeRangeSchema)` to create a new message.
+ */
+export const TimeRangeSchema: GenMessage<TimeRange> = /*@__PURE__*/
+  messageDesc(file_ballast_drift_v1_drift_service, 3);
 
 /**
  * @generated from message ballast.drift.v1.GetDriftReportRequest
@@ -136,7 +175,7 @@ export type GetDriftReportRequest = Message<"ballast.drift.v1.GetDriftReportRequ
  * Use `create(GetDriftReportRequestSchema)` to create a new message.
  */
 export const GetDriftReportRequestSchema: GenMessage<GetDriftReportRequest> = /*@__PURE__*/
-  messageDesc(file_ballast_drift_v1_drift_service, 3);
+  messageDesc(file_ballast_drift_v1_drift_service, 4);
 
 /**
  * @generated from message ballast.drift.v1.GetDriftReportResponse
@@ -174,7 +213,7 @@ export type GetDriftReportResponse = Message<"ballast.drift.v1.GetDriftReportRes
  * Use `create(GetDriftReportResponseSchema)` to create a new message.
  */
 export const GetDriftReportResponseSchema: GenMessage<GetDriftReportResponse> = /*@__PURE__*/
-  messageDesc(file_ballast_drift_v1_drift_service, 4);
+  messageDesc(file_ballast_drift_v1_drift_service, 5);
 
 /**
  * @generated from message ballast.drift.v1.DriftWindow
@@ -216,7 +255,7 @@ export type DriftWindow = Message<"ballast.drift.v1.DriftWindow"> & {
  * Use `create(DriftWindowSchema)` to create a new message.
  */
 export const DriftWindowSchema: GenMessage<DriftWindow> = /*@__PURE__*/
-  messageDesc(file_ballast_drift_v1_drift_service, 5);
+  messageDesc(file_ballast_drift_v1_drift_service, 6);
 
 /**
  * @generated from message ballast.drift.v1.MethodResult
@@ -262,7 +301,7 @@ export type MethodResult = Message<"ballast.drift.v1.MethodResult"> & {
  * Use `create(MethodResultSchema)` to create a new message.
  */
 export const MethodResultSchema: GenMessage<MethodResult> = /*@__PURE__*/
-  messageDesc(file_ballast_drift_v1_drift_service, 6);
+  messageDesc(file_ballast_drift_v1_drift_service, 7);
 
 /**
  * @generated from message ballast.drift.v1.StatusPoint
@@ -296,7 +335,7 @@ export type StatusPoint = Message<"ballast.drift.v1.StatusPoint"> & {
  * Use `create(StatusPointSchema)` to create a new message.
  */
 export const StatusPointSchema: GenMessage<StatusPoint> = /*@__PURE__*/
-  messageDesc(file_ballast_drift_v1_drift_service, 7);
+  messageDesc(file_ballast_drift_v1_drift_service, 8);
 
 /**
  * Counts over the same bins: counts[0] is below edges[0], counts[i] in
@@ -342,7 +381,7 @@ export type FeatureHistogram = Message<"ballast.drift.v1.FeatureHistogram"> & {
  * Use `create(FeatureHistogramSchema)` to create a new message.
  */
 export const FeatureHistogramSchema: GenMessage<FeatureHistogram> = /*@__PURE__*/
-  messageDesc(file_ballast_drift_v1_drift_service, 8);
+  messageDesc(file_ballast_drift_v1_drift_service, 9);
 
 /**
  * @generated from service ballast.drift.v1.DriftService
