@@ -3,7 +3,7 @@
  * "missing"). One row per (feature, category): the result grows with the number of
  * distinct categories, which the reference bounds in practice; see README.
  */
-import { sql, type Sql } from '@ballast/clickhouse';
+import { inList, sql, type Sql } from '@ballast/clickhouse';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { CategoricalWindowStats } from '../domain/window-stats';
 import { windowSource, type WindowSelector } from './window-filter';
@@ -15,7 +15,7 @@ export function categoricalCountsQuery(w: WindowSelector, features: readonly str
     SELECT name, value
     FROM ${windowSource(w, sql`ARRAY JOIN categorical_names AS name, categorical_values AS value`)}
   )
-  WHERE has(${features}, name)
+  WHERE name IN ${inList(features)}
   GROUP BY name, value`;
 }
 

@@ -3,7 +3,7 @@
  * samples). Only asked for features whose finite count is at most the configured
  * limit, so a large window never travels to Node.
  */
-import { sql, type Sql } from '@ballast/clickhouse';
+import { inList, sql, type Sql } from '@ballast/clickhouse';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { windowSource, type WindowSelector } from './window-filter';
 
@@ -14,7 +14,7 @@ export function rawValuesQuery(w: WindowSelector, features: readonly string[]): 
     SELECT name, value
     FROM ${windowSource(w, sql`ARRAY JOIN numeric_names AS name, numeric_values AS value`)}
   )
-  WHERE has(${features}, name) AND isFinite(value)
+  WHERE name IN ${inList(features)} AND isFinite(value)
   GROUP BY name`;
 }
 

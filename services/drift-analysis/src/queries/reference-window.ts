@@ -8,7 +8,7 @@
  * current) keeps a reservoir of 8192 values chosen by the event id's hash, so the
  * same window always gives the same edges.
  */
-import { join, sql, type Sql } from '@ballast/clickhouse';
+import { inList, join, sql, type Sql } from '@ballast/clickhouse';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { MonitorDefinition, MonitorFeature, ReferenceWindow } from '../domain/monitor';
 import {
@@ -65,7 +65,7 @@ export function referenceQuantilesQuery(values: Sql, names?: readonly string[]):
     quantilesDeterministicIf(${levels})(value, cityHash64(event_id), isFinite(value)) AS quantiles,
     groupArrayIf(${REFERENCE_SAMPLE_SIZE})(value, isFinite(value)) AS values
   FROM (${values})
-  ${names === undefined ? sql`` : sql`WHERE has(${names}, name)`}
+  ${names === undefined ? sql`` : sql`WHERE name IN ${inList(names)}`}
   GROUP BY name
   ORDER BY name`;
 }
