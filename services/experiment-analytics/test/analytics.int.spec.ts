@@ -182,7 +182,7 @@ describe('serving guardrails in SQL', () => {
       ],
       51,
     );
-    // A failed later request for some exposed units: 5 in v1, 80 in v2, slow to fail.
+    // A failed later request for some exposed units: 6 in v1, 80 in v2, slow to fail.
     const failures = (variant: string, count: number, errorCode: string) =>
       rows.predictions
         .filter((p) => p.variant === variant)
@@ -196,8 +196,12 @@ describe('serving guardrails in SQL', () => {
             errorCode,
           }),
         );
+    // A request is served a variant whether or not it carries a unit id: one of v1's
+    // failures has none, and counts in v1's requests and errors all the same.
+    const [first, ...rest] = failures('v1', 6, 'UNAVAILABLE');
     const failed = [
-      ...failures('v1', 5, 'UNAVAILABLE'),
+      { ...first!, unit_id: '' },
+      ...rest,
       ...failures('v2', 80, 'DEADLINE_EXCEEDED'),
     ];
     await insertEvents(clickhouse, {
@@ -207,7 +211,7 @@ describe('serving guardrails in SQL', () => {
 
     const data = await loadExperimentData(clickhouse, def);
     for (const [variant, errors] of [
-      ['v1', 5],
+      ['v1', 6],
       ['v2', 80],
     ] as const) {
       const answered = rows.predictions

@@ -8,7 +8,7 @@
  * views merged the whole table on every query. Filters name the sort key first
  * (predictions: model, event_time) so only the experiment's granules are read.
  */
-import { Sql, TABLES, ident, inList, sql } from '@ballast/clickhouse';
+import { Sql, TABLES, ident, sql } from '@ballast/clickhouse';
 import type { ExperimentDefinition } from '../domain/experiment-definition';
 
 /** Milliseconds since the epoch of an event row: the tables store seconds plus the ms part. */
@@ -16,17 +16,6 @@ export const EVENT_MS = new Sql('(toUInt64(event_time) * 1000 + event_time_ms)')
 
 export const PREDICTION_EVENTS = ident(TABLES.predictionEvents);
 export const OUTCOME_EVENTS = ident(TABLES.outcomeEvents);
-
-/** The experiment's primary predictions. */
-export function experimentPredictionsFilter(def: ExperimentDefinition): Sql {
-  const variants = def.variants.map((v) => v.name);
-  return sql`model = ${def.model}
-    AND event_time >= ${def.start} AND event_time < ${def.end}
-    AND experiment_id = ${def.id}
-    AND role = 'primary'
-    AND unit_id != ''
-    AND variant IN ${inList(variants)}`;
-}
 
 /**
  * A unit's key in the per-unit GROUP BYs and the join: the 64-bit cityHash64 of its
