@@ -16,9 +16,10 @@ export const TABLES = {
   driftResults: 'drift_results',
   /**
    * Per model, experiment, unit and variant served: the first exposure, folded at
-   * insert by a materialized view over prediction_events (ReplacingMergeTree).
+   * insert by a materialized view over prediction_events (ReplacingMergeTree, one
+   * partition per model and experiment).
    */
-  experimentExposures: 'experiment_exposures',
+  experimentFirstExposures: 'experiment_first_exposures',
   /** Per analysis, experiment, metric and variant: experiment-analytics results. */
   experimentResults: 'experiment_results',
 } as const;

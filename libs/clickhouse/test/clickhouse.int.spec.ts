@@ -72,6 +72,69 @@ describe('migrations', () => {
     expect(viewColumns).toContain('error_code');
   });
 
+  it('move the exposures to a table partitioned by experiment (0006), losing none, and run it again', async () => {
+    const own = { url: stack.CLICKHOUSE_URL, database: `${database}_0006` };
+    await ensureDatabase(own);
+    const db = createClickHouse(own);
+    const T = Date.UTC(2026, 10, 1);
+    const predict = (unit: string, variant: string, ms: number) => ({
+      event_id: randomUUID(),
+      ...eventTime(T + ms),
+      model: 'm',
+      experiment_id: 'e',
+      variant,
+      unit_id: unit,
+      role: 'primary',
+    });
+    const insert = (values: object[]) =>
+      db.insert({ table: TABLES.predictionEvents, values, format: 'JSONEachRow' });
+    try {
+      const all = loadMigrations();
+      const before = all.filter((m) => m.version < 6);
+      await migrate(db, before);
+      // Folded into the old table (0005) before the move; u1 again later, u2 in two variants.
+      await insert([predict('u1', 'v1', 2_000), predict('u2', 'v1', 3_000)]);
+      await insert([predict('u1', 'v1', 1_000), predict('u2', 'v2', 4_000)]);
+      expect(await migrate(db, all)).toEqual({ applied: [6] });
+      const tables = (
+        await (
+          await db.query({ query: 'SHOW TABLES', format: 'JSONEachRow' })
+        ).json<{ name: string }>()
+      ).map((r) => r.name);
+      expect(tables).not.toContain('experiment_exposures');
+      expect(tables).not.toContain('experiment_exposures_mv');
+      // After the move, the new view folds new predictions.
+      await insert([predict('u3', 'v2', 5_000)]);
+      const read = async () =>
+        (
+          await db.query({
+            query: `SELECT
+                multiIf(unit = cityHash64('u1'), 'u1', unit = cityHash64('u2'), 'u2', 'u3') AS id,
+                toUInt32(min(first_ms) - ${T}) AS first,
+                toUInt8(uniqExact(variant_key)) AS variants
+              FROM ${TABLES.experimentFirstExposures}
+              WHERE model = 'm' AND experiment_id = 'e' GROUP BY id ORDER BY id`,
+            format: 'JSONEachRow',
+          })
+        ).json();
+      const expected = [
+        { id: 'u1', first: 1_000, variants: 1 },
+        { id: 'u2', first: 3_000, variants: 2 },
+        { id: 'u3', first: 5_000, variants: 1 },
+      ];
+      expect(await read()).toEqual(expected);
+      // As after a crash between 0006's statements and its ledger row: the old table is gone.
+      const move = all.find((m) => m.version === 6)!;
+      expect(await migrate(db, [...all, { ...move, version: 7, name: 'again' }])).toEqual({
+        applied: [7],
+      });
+      expect(await read()).toEqual(expected);
+    } finally {
+      await db.command({ query: `DROP DATABASE IF EXISTS ${ident(own.database).text}` });
+      await db.close();
+    }
+  });
+
   it('refuse a migration edited after it was applied', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'migrations-'));
     const [first] = loadMigrations();

@@ -4,7 +4,7 @@ import { analyzeExperiment } from './analysis/analyze-experiment';
 import type { ExperimentReport } from './analysis/report';
 import type { ExperimentDefinition } from './domain/experiment-definition';
 import type { AnalyticsMetrics } from './metrics';
-import { loadExperimentData } from './queries/experiment-data';
+import { compactExposures, loadExperimentData } from './queries/experiment-data';
 import type { ExperimentReports } from './reports/experiment-reports';
 import type { ResultsStore } from './results/results-store';
 
@@ -24,7 +24,8 @@ export interface AnalysisSchedulerOptions {
  * Analyses every started experiment at each tick, one after the other (each runs its
  * queries in parallel already), until one look after its last outcomes can arrive
  * (end + attribution window). A failing experiment is logged and counted; the others
- * go on.
+ * go on. After each look but the last, the experiment's exposures are merged into one
+ * part (compactExposures), so the next look reads about one row per unit.
  */
 export class AnalysisScheduler {
   private timer: NodeJS.Timeout | undefined;
@@ -60,6 +61,7 @@ export class AnalysisScheduler {
       try {
         await this.analyze(def, now);
         if (now.getTime() >= def.end.getTime() + def.attributionWindowMs) this.done.add(def.id);
+        else await this.compact(def);
       } catch (error) {
         this.options.metrics.failed(def.id);
         this.options.logger.error('experiment analysis failed', {
@@ -67,6 +69,23 @@ export class AnalysisScheduler {
           error: error as Error,
         });
       }
+    }
+  }
+
+  /** A failed merge is logged: the analyses stay right, only slower. */
+  private async compact(def: ExperimentDefinition): Promise<void> {
+    const began = performance.now();
+    try {
+      if (await compactExposures(this.options.clickhouse, def))
+        this.options.logger.info('experiment exposures merged', {
+          experiment: def.id,
+          ms: Math.round(performance.now() - began),
+        });
+    } catch (error) {
+      this.options.logger.warn('merging experiment exposures failed', {
+        experiment: def.id,
+        error: error as Error,
+      });
     }
   }
 

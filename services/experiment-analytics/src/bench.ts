@@ -9,16 +9,17 @@
  * BENCH_DATABASE=name keeps the seeded data in that database for the next run with
  * the same sizes, which then skips seeding (withBenchDatabase, libs/clickhouse).
  *
- * Prints the seeding time, the exposures table's rows per unit (1 once its parts have
- * merged; the seed leaves about 4.6), each analysis time (three runs: the first reads cold data)
- * with the ClickHouse server's CPU time for it, then each of the analysis's two
- * queries alone (they run in parallel in an analysis).
+ * Prints the seeding time, the exposures table's rows per unit (the seed leaves about
+ * 4.6), three analyses (the first reads cold data) with the ClickHouse server's CPU
+ * time for each; then merges the experiment's exposures as the analysis scheduler does
+ * after a look (compactExposures: one row per unit), three analyses again, and each
+ * of the analysis's two queries alone (they run in parallel in an analysis).
  */
 import { ident, sql, TABLES, withBenchDatabase } from '@ballast/clickhouse';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { analyzeExperiment } from './analysis/analyze-experiment';
 import { parseExperimentDefinition } from './domain/experiment-definition';
-import { loadExperimentData } from './queries/experiment-data';
+import { compactExposures, loadExperimentData } from './queries/experiment-data';
 import { servingStatsSql } from './queries/guardrails';
 import { experimentSumsSql } from './queries/metric-stats';
 
@@ -105,26 +106,37 @@ async function main(): Promise<void> {
     );
     // The exposures table's rows per unit set the cost of its GROUP BY: one once its
     // parts have merged; more while overlapping parts wait for a merge.
-    const exposures = await clickhouse.query({
-      query: `SELECT count() AS n FROM ${ident(TABLES.experimentExposures).text}`,
-      format: 'JSONEachRow',
-    });
-    const exposureRows = Number((await exposures.json<{ n: string }>())[0]?.n ?? 0);
+    const rowsPerUnit = async (): Promise<string> => {
+      const result = await clickhouse.query({
+        query: `SELECT count() AS n FROM ${ident(TABLES.experimentFirstExposures).text}`,
+        format: 'JSONEachRow',
+      });
+      const rows = Number((await result.json<{ n: string }>())[0]?.n ?? 0);
+      return `${TABLES.experimentFirstExposures}: ${rows} rows, ${(rows / units).toFixed(2)} per unit`;
+    };
+    const reports = async (): Promise<void> => {
+      for (let run = 1; run <= 3; run += 1) {
+        const cpuBefore = await serverCpuMs(clickhouse);
+        const began = performance.now();
+        const data = await loadExperimentData(clickhouse, def);
+        const queried = performance.now();
+        const report = analyzeExperiment({ definition: def, data, now: new Date() });
+        const done = performance.now();
+        const cpu = (await serverCpuMs(clickhouse)) - cpuBefore;
+        console.log(
+          `run ${run}: report in ${((done - began) / 1000).toFixed(2)} s (queries ${((queried - began) / 1000).toFixed(2)} s, statistics ${(done - queried).toFixed(1)} ms; ClickHouse CPU ${(cpu / 1000).toFixed(2)} s); units ${[...data.units.values()].join('/')}, decision ${report.decision.recommendation}`,
+        );
+      }
+    };
+    console.log(await rowsPerUnit());
+    await reports();
+    // What the analysis scheduler does after each look.
+    const merging = performance.now();
+    const merged = await compactExposures(clickhouse, def);
     console.log(
-      `${TABLES.experimentExposures}: ${exposureRows} rows, ${(exposureRows / units).toFixed(2)} per unit`,
+      `exposures merged by the scheduler's compaction in ${((performance.now() - merging) / 1000).toFixed(2)} s${merged ? '' : ' (one part already: nothing to do)'}; ${await rowsPerUnit()}`,
     );
-    for (let run = 1; run <= 3; run += 1) {
-      const cpuBefore = await serverCpuMs(clickhouse);
-      const began = performance.now();
-      const data = await loadExperimentData(clickhouse, def);
-      const queried = performance.now();
-      const report = analyzeExperiment({ definition: def, data, now: new Date() });
-      const done = performance.now();
-      const cpu = (await serverCpuMs(clickhouse)) - cpuBefore;
-      console.log(
-        `run ${run}: report in ${((done - began) / 1000).toFixed(2)} s (queries ${((queried - began) / 1000).toFixed(2)} s, statistics ${(done - queried).toFixed(1)} ms; ClickHouse CPU ${(cpu / 1000).toFixed(2)} s); units ${[...data.units.values()].join('/')}, decision ${report.decision.recommendation}`,
-      );
-    }
+    await reports();
     for (const [what, query] of [
       ['units and metrics query', experimentSumsSql(def)],
       ['serving guardrails query', servingStatsSql(def)],

@@ -3,7 +3,7 @@
  * the aggregate SQL's sums checked against sums Node computes from the same rows,
  * and whole analyses of a real effect, an A/A test and a broken split.
  */
-import { createClickHouse, ensureDatabase, ident, migrate } from '@ballast/clickhouse';
+import { TABLES, createClickHouse, ensureDatabase, ident, migrate, sql } from '@ballast/clickhouse';
 import { stackFromEnv } from '@ballast/testing';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { randomUUID } from 'node:crypto';
@@ -12,7 +12,8 @@ import {
   parseExperimentDefinition,
   type ExperimentDefinition,
 } from '../src/domain/experiment-definition';
-import { loadExperimentData } from '../src/queries/experiment-data';
+import { compactExposures, loadExperimentData, queryRows } from '../src/queries/experiment-data';
+import { exposurePartsSql } from '../src/queries/exposures';
 import { ResultsStore } from '../src/results/results-store';
 import { insertEvents, outcome, prediction, referenceSums, simulate, type Arm } from './synthetic';
 
@@ -249,6 +250,48 @@ describe('serving guardrails in SQL', () => {
     const v2 = data.serving.find((s) => s.variant === 'v2');
     expect(stored[0]?.mean).toBeCloseTo(80 / (v2?.requests ?? Number.NaN), 9);
     expect(stored[0]?.p_value).toBeLessThan(0.05);
+  });
+});
+
+describe('exposures compaction', () => {
+  it("merges one experiment's exposures into one row per unit, leaving its analysis and the other experiments as they were", async () => {
+    const arms = [
+      { variant: 'v1', units: 200, conversion: 0.2 },
+      { variant: 'v2', units: 200, conversion: 0.3 },
+    ];
+    const [def, other] = [experiment(), experiment()];
+    // Each experiment's events in two inserts, alternately: a unit's second prediction
+    // (30% of units have one) mostly lands in the other insert, so in another part.
+    for (const [d, seed] of [
+      [def, 61],
+      [other, 62],
+    ] as const) {
+      const rows = simulate(d, arms, seed);
+      for (const half of [0, 1])
+        await insertEvents(clickhouse, {
+          predictions: rows.predictions.filter((_, i) => i % 2 === half),
+          outcomes: rows.outcomes.filter((_, i) => i % 2 === half),
+        });
+    }
+    const parts = async (d: ExperimentDefinition) =>
+      Number((await queryRows(clickhouse, exposurePartsSql(d), 'parts'))[0]?.parts);
+    const rowsOf = async (d: ExperimentDefinition) => {
+      const query = sql`SELECT count() AS n FROM ${ident(TABLES.experimentFirstExposures)}
+        WHERE experiment_id = ${d.id}`;
+      return Number((await queryRows(clickhouse, query, 'rows'))[0]?.n);
+    };
+    expect(await parts(def)).toBe(2);
+    expect(await rowsOf(def)).toBeGreaterThan(400);
+    const before = await loadExperimentData(clickhouse, def);
+
+    expect(await compactExposures(clickhouse, def)).toBe(true);
+    expect(await parts(def)).toBe(1);
+    expect(await rowsOf(def)).toBe(400);
+    expect(await loadExperimentData(clickhouse, def)).toEqual(before);
+    expect([...before.units.values()]).toEqual([200, 200]);
+    // Its own partition only; merged already, nothing to do.
+    expect(await parts(other)).toBe(2);
+    expect(await compactExposures(clickhouse, def)).toBe(false);
   });
 });
 

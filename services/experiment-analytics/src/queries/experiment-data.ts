@@ -5,6 +5,7 @@
 import type { Sql } from '@ballast/clickhouse';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { ExperimentDefinition } from '../domain/experiment-definition';
+import { compactExposuresSql, exposurePartsSql } from './exposures';
 import { parseServingStats, servingStatsSql, type ServingStats } from './guardrails';
 import { experimentSumsSql, parseAssignedSums, type MetricSums } from './metric-stats';
 
@@ -64,4 +65,25 @@ export async function loadExperimentData(
     ),
     serving: servingRows.map(parseServingStats),
   };
+}
+
+/**
+ * Merges the experiment's exposures into one part (compactExposuresSql) when they are
+ * in several; returns whether it did. The scheduler runs it after each analysis, so
+ * the next one reads about one row per unit.
+ */
+export async function compactExposures(
+  client: ClickHouseClient,
+  def: ExperimentDefinition,
+): Promise<boolean> {
+  const [row] = await queryRows(client, exposurePartsSql(def), `exposure parts of ${def.id}`);
+  if (Number(row?.parts ?? 0) <= 1) return false;
+  try {
+    await client.command({ query: compactExposuresSql(def).text });
+  } catch (error) {
+    throw new ExperimentQueryError(`compacting the exposures of ${def.id} failed`, {
+      cause: error,
+    });
+  }
+  return true;
 }
