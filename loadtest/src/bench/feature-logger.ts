@@ -61,7 +61,7 @@ const args = parseArgs(process.argv.slice(2), {
   outageFor: durationArg({ default: 60_000 }),
   heap: stringArg({ default: '--max-old-space-size=160' }),
   // Events of an experiment (id and variant set): ClickHouse also folds them into
-  // experiment_exposures through its materialized view.
+  // experiment_first_exposures through its materialized view.
   experiment: flagArg(),
 });
 const stack = stackFromEnv();
