@@ -164,6 +164,8 @@ describe('sufficient statistics in SQL', () => {
       .filter((p) => Date.parse(`${p.event_time.replace(' ', 'T')}Z`) >= def.start.getTime())
       .map((p) => p.latency_ms)
       .sort((a, b) => a - b);
+    // v9's requests are not the experiment's variants' (the definition names v1 and v2).
+    expect(data.serving.map((s) => s.variant)).toEqual(['v1', 'v2']);
     const v2 = data.serving.find((s) => s.variant === 'v2');
     expect(v2?.requests).toBe(latencies.length);
     expect(v2?.latencyP95).toBeCloseTo(latencies[Math.floor(0.95 * latencies.length)] as number, 9);

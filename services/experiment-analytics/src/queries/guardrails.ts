@@ -45,23 +45,17 @@ function scoreSql(def: ExperimentDefinition): { present: Sql; value: Sql } {
 }
 
 /**
- * The requests the experiment served: its primary predictions in [start, end) that
- * name one of its variants, with or without a unit id (these guardrails are per
- * request; the router names no variant for a request without one). Not reading
- * unit_id saved 0.3 s of this query's 2.2 s of CPU at 10M events.
+ * Rows: variant, requests, errors, latency_mean, latency_p95, score_n, score_sum, score_sum2.
+ *
+ * Over the requests the experiment served: its primary predictions in [start, end)
+ * that name one of its variants, with or without a unit id (these guardrails are per
+ * request; the router names no variant for a request without one). The variants are
+ * picked after grouping (HAVING), which cost 0.15–0.2 s less CPU than an IN per row
+ * at 10M events; not reading unit_id saved 0.3 s more (of 2.2 s).
  */
-function servedRequestsFilter(def: ExperimentDefinition): Sql {
-  const variants = def.variants.map((v) => v.name);
-  return sql`model = ${def.model}
-    AND event_time >= ${def.start} AND event_time < ${def.end}
-    AND experiment_id = ${def.id}
-    AND role = 'primary'
-    AND variant IN ${inList(variants)}`;
-}
-
-/** Rows: variant, requests, errors, latency_mean, latency_p95, score_n, score_sum, score_sum2. */
 export function servingStatsSql(def: ExperimentDefinition): Sql {
   const score = scoreSql(def);
+  const variants = def.variants.map((v) => v.name);
   return sql`SELECT
       variant,
       count() AS requests,
@@ -72,8 +66,12 @@ export function servingStatsSql(def: ExperimentDefinition): Sql {
       sumIf(${score.value}, error_code = '' AND ${score.present}) AS score_sum,
       sumIf(${score.value} * ${score.value}, error_code = '' AND ${score.present}) AS score_sum2
     FROM ${PREDICTION_EVENTS}
-    WHERE ${servedRequestsFilter(def)}
+    WHERE model = ${def.model}
+      AND event_time >= ${def.start} AND event_time < ${def.end}
+      AND experiment_id = ${def.id}
+      AND role = 'primary'
     GROUP BY variant
+    HAVING variant IN ${inList(variants)}
     ORDER BY variant`;
 }
 
