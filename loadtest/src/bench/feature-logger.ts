@@ -123,9 +123,15 @@ function row(model: string, i: number): PredictionEventRow {
   };
 }
 
-async function counted(clickhouse: ClickHouseClient, model: string): Promise<number> {
+/**
+ * Events of `model` stored: distinct events in the analyst view (FINAL), or with
+ * `raw` the rows in prediction_events, which is much cheaper to count (at 300,000
+ * rows 0.012 s of ClickHouse CPU, the view 0.12 s).
+ */
+async function counted(clickhouse: ClickHouseClient, model: string, raw = false): Promise<number> {
+  const table = raw ? TABLES.predictionEvents : TABLES.predictions;
   const result = await clickhouse.query({
-    query: `SELECT count() AS n FROM ${TABLES.predictions} WHERE model = '${model}'`,
+    query: `SELECT count() AS n FROM ${table} WHERE model = '${model}'`,
     format: 'JSONEachRow',
   });
   const [first] = await result.json<{ n: string }>();
@@ -394,10 +400,13 @@ async function waitForCount(
 ) {
   let last = -1;
   let movedAt = performance.now();
+  // Polled as raw rows: a FINAL count several times a second took ClickHouse CPU from
+  // the pipe it measures. Done when the distinct events, counted once the rows are
+  // there, are all stored too.
   for (;;) {
-    const now = await counted(clickhouse, model).catch(() => last);
+    const now = await counted(clickhouse, model, true).catch(() => last);
     onCount?.(now);
-    if (now >= count) return;
+    if (now >= count && (await counted(clickhouse, model).catch(() => 0)) >= count) return;
     if (now !== last) {
       last = now;
       movedAt = performance.now();
