@@ -1,4 +1,4 @@
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { ident } from './sql';
 
 export interface ClickHouseOptions {
@@ -69,4 +69,23 @@ export async function ensureDatabase(options: ClickHouseOptions): Promise<void> 
   } finally {
     await bootstrap.close();
   }
+}
+
+/**
+ * Settings for inserts into prediction_events (the feature logger's, and the
+ * migrations' backfills). Its materialized view writes one part per (model,
+ * experiment) partition of experiment_first_exposures that an insert touches, and
+ * releases after 18.16 refuse an insert block spanning more partitions than
+ * max_partitions_per_insert_block (100 by default): a batch of more experiments than
+ * that would fail at every retry and hold its partition. Where the server has the
+ * setting, these lift the limit; 18.16 has neither the limit nor the setting, and
+ * refuses a setting it does not know, so there they are empty.
+ */
+export async function insertSettings(client: ClickHouseClient): Promise<ClickHouseSettings> {
+  const result = await client.query({
+    query: `SELECT count() AS n FROM system.settings WHERE name = 'max_partitions_per_insert_block'`,
+    format: 'JSONEachRow',
+  });
+  const [row] = await result.json<{ n: string | number }>();
+  return Number(row?.n) > 0 ? { max_partitions_per_insert_block: '0' } : {};
 }

@@ -15,7 +15,7 @@
 export type { BenchDatabaseOptions } from './bench-database';
 export { withBenchDatabase } from './bench-database';
 export type { ClickHouseOptions } from './client';
-export { createClickHouse, ensureDatabase, stringifyRow } from './client';
+export { createClickHouse, ensureDatabase, insertSettings, stringifyRow } from './client';
 export type { Migration } from './migrations';
 export { MIGRATIONS_DIR, MigrationError, loadMigrations, migrate } from './migrations';
 export type { SqlValue } from './sql';

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
+import { insertSettings } from './client';
 import { ident, sql } from './sql';
 
 /** One schema change: a numbered .sql file of `;`-terminated statements, each idempotent. */
@@ -78,10 +79,14 @@ async function hasColumn(client: ClickHouseClient, table: string, column: string
  * idempotent on 18.16: skipped when the column exists, else sent without the clause;
  * if that fails because a concurrent start added the column meanwhile, it is done.
  */
-async function apply(client: ClickHouseClient, statement: string): Promise<void> {
+async function apply(
+  client: ClickHouseClient,
+  statement: string,
+  settings: ClickHouseSettings,
+): Promise<void> {
   const match = ADD_COLUMN_IF_NOT_EXISTS.exec(statement);
   if (!match) {
-    await client.command({ query: statement });
+    await client.command({ query: statement, clickhouse_settings: settings });
     return;
   }
   const [clause, head, table, column] = match as unknown as [string, string, string, string];
@@ -115,6 +120,8 @@ export async function migrate(
   ).json<{ version: number; checksum: string }>();
   const done = new Map(rows.map((r) => [Number(r.version), r.checksum]));
   const applied: number[] = [];
+  // A backfill into a partitioned table is an insert of many partitions at once.
+  let settings: ClickHouseSettings | undefined;
   for (const migration of migrations) {
     const recorded = done.get(migration.version);
     if (recorded !== undefined) {
@@ -127,7 +134,8 @@ export async function migrate(
     }
     for (const statement of migration.statements) {
       try {
-        await apply(client, statement);
+        settings ??= await insertSettings(client);
+        await apply(client, statement, settings);
       } catch (error) {
         throw new MigrationError(
           `migration ${migration.version} (${migration.name}) failed: ${statement.slice(0, 200)}`,

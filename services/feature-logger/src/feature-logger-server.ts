@@ -1,4 +1,4 @@
-import { TABLES, createClickHouse, ident } from '@ballast/clickhouse';
+import { TABLES, createClickHouse, ident, insertSettings } from '@ballast/clickhouse';
 import { TOPICS, createKafka, type ConsumerRunner } from '@ballast/kafka';
 import {
   createMetricsRegistry,
@@ -6,7 +6,7 @@ import {
   type Logger,
   type MetricsServer,
 } from '@ballast/telemetry';
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { FeatureLoggerConfig } from './config';
@@ -49,6 +49,13 @@ export class FeatureLoggerServer {
       requestTimeoutMs: 60_000,
     });
     const metrics = new InsertMetrics(this.registry);
+    // Read from the server at the first insert (it may be down at start), once it answers.
+    let settings: Promise<ClickHouseSettings> | undefined;
+    const settingsOnce = () =>
+      (settings ??= insertSettings(this.clickhouse).catch((error: unknown) => {
+        settings = undefined;
+        throw error;
+      }));
     // The rows are RowBinary already (event-rows.ts): the body is their bytes.
     const insert = (table: EventRow['table']) => {
       const query = `INSERT INTO ${ident(table).text} (${COLUMNS[table].join(', ')}) FORMAT RowBinary`;
@@ -56,6 +63,7 @@ export class FeatureLoggerServer {
         const result = await this.clickhouse.exec({
           query,
           values: Readable.from(chunksOf(rows), { objectMode: false }),
+          clickhouse_settings: await settingsOnce(),
         });
         result.stream.resume();
         await finished(result.stream);
