@@ -16,6 +16,8 @@ export type { LogLine, ServiceProcessOptions } from './service-process';
 export { ServiceProcess } from './service-process';
 export type { ServiceName, StartServiceOptions } from './services';
 export { grpcAddress, startService } from './services';
+export type { CollectedMessages } from './collect-messages';
+export { collectMessages } from './collect-messages';
 export { consumerGroupAtEnd } from './consumer-group';
 export type { DemoModelCopy } from './demo-models';
 export { copyDemoModel } from './demo-models';

@@ -19,12 +19,18 @@ import { createClient } from '@ballast/grpc';
 import { TOPICS, createKafka } from '@ballast/kafka';
 import { FileSystemArtifactStore, type NumericProfile } from '@ballast/model-store';
 import { createLogger } from '@ballast/telemetry';
-import { ServiceProcess, seededRandom, stackFromEnv, waitFor } from '@ballast/testing';
+import {
+  ServiceProcess,
+  collectMessages,
+  seededRandom,
+  stackFromEnv,
+  waitFor,
+  type CollectedMessages,
+} from '@ballast/testing';
 import { fromBinary } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { status } from '@grpc/grpc-js';
-import type { Consumer } from 'kafkajs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -48,10 +54,10 @@ const base = Math.floor(Date.now() / MIN) * MIN - 23 * MIN;
 
 let clickhouse: ClickHouseClient;
 let service: ServiceProcess;
-let consumer: Consumer;
+let collected: CollectedMessages<DriftAlert> | undefined;
 let dir: string;
 let address: string;
-const alerts: DriftAlert[] = [];
+let alerts: DriftAlert[] = [];
 
 async function seed(): Promise<void> {
   const store = new FileSystemArtifactStore({
@@ -115,15 +121,13 @@ beforeAll(async () => {
     brokers: stack.KAFKA_BROKERS,
     logger: createLogger({ service: 'drift-analysis-int-test', level: 'error' }),
   });
-  consumer = kafka.consumer({ groupId: `drift-int-${id}`, maxWaitTimeInMs: 500 });
-  await consumer.connect();
-  await consumer.subscribe({ topic: TOPICS.alerts.name, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      const alert = fromBinary(DriftAlertSchema, message.value as Buffer);
-      if (alert.monitor === MONITOR) alerts.push(alert);
-    },
+  collected = await collectMessages(kafka, {
+    groupId: `drift-int-${id}`,
+    topic: TOPICS.alerts.name,
+    decode: (value) => fromBinary(DriftAlertSchema, value),
+    keep: (alert) => alert.monitor === MONITOR,
   });
+  alerts = collected.messages;
   dir = mkdtempSync(join(tmpdir(), 'ballast-drift-'));
   await startService();
 }, 180_000);
@@ -159,7 +163,7 @@ const MODEL_IN_ALERT = new RegExp(
 );
 
 afterAll(async () => {
-  await consumer?.disconnect();
+  await collected?.stop();
   await service?.stop();
   await clickhouse?.command({ query: `DROP DATABASE IF EXISTS ${ident(database).text}` });
   await clickhouse?.close();
