@@ -18,15 +18,17 @@ import {
 import { createClient } from '@ballast/grpc';
 import { TOPICS } from '@ballast/kafka';
 import {
+  collectMessages,
   copyDemoModel,
   grpcAddress,
   seededRandom,
   waitFor,
+  type CollectedMessages,
   type ServiceProcess,
 } from '@ballast/testing';
 import { fromBinary } from '@bufbuild/protobuf';
 import { timestampMs } from '@bufbuild/protobuf/wkt';
-import type { Consumer } from 'kafkajs';
+import { status } from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -60,11 +62,13 @@ const profile = JSON.parse(readFileSync(path.join(DEMO, 'profile.json'), 'utf8')
 };
 
 let platform: Platform;
-let consumer: Consumer;
-const alerts: DriftAlert[] = [];
+let collected: CollectedMessages<DriftAlert> | undefined;
+let alerts: DriftAlert[] = [];
 /** The first shifted window's start; the clean windows are the CLEAN_WINDOWS before it. */
 let shiftAt: number;
 let sent = 0;
+/** Requests the inference service refused with RESOURCE_EXHAUSTED (stored as failed). */
+let shed = 0;
 
 async function deploy(control: ServiceProcess, scratch: string): Promise<void> {
   const client = createClient(ControlService, grpcAddress(control));
@@ -120,6 +124,12 @@ async function sendTraffic(
             },
             { deadline: 10_000 },
           )
+          .catch((error: unknown) => {
+            // Load shed by the inference service (its queue full, as when the machine is
+            // busy) is an answer too: the router records the failed request like any other.
+            if ((error as { code?: number }).code !== status.RESOURCE_EXHAUSTED) throw error;
+            shed += 1;
+          })
           .finally(() => pending.delete(call));
         pending.add(call);
       }
@@ -173,15 +183,13 @@ beforeAll(async () => {
       DRIFT_TICK_MS: '500',
     },
   });
-  consumer = platform.kafka.consumer({ groupId: `drift-e2e-alerts-${RUN}`, maxWaitTimeInMs: 500 });
-  await consumer.connect();
-  await consumer.subscribe({ topic: TOPICS.alerts.name, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      const alert = fromBinary(DriftAlertSchema, message.value as Buffer);
-      if (alert.monitor === MONITOR) alerts.push(alert);
-    },
+  collected = await collectMessages(platform.kafka, {
+    groupId: `drift-e2e-alerts-${RUN}`,
+    topic: TOPICS.alerts.name,
+    decode: (value) => fromBinary(DriftAlertSchema, value),
+    keep: (alert) => alert.monitor === MONITOR,
   });
+  alerts = collected.messages;
 
   // Traffic from the next window boundary on, so that every window is whole.
   const first = Math.ceil(Date.now() / WINDOW_MS) * WINDOW_MS;
@@ -195,7 +203,7 @@ beforeAll(async () => {
 }, 420_000);
 
 afterAll(async () => {
-  await consumer?.disconnect();
+  await collected?.stop();
   await stopPlatform();
 });
 
@@ -206,6 +214,9 @@ describe('drift through the whole platform', () => {
       return (await count(platform.clickhouse, stored)) >= sent;
     });
     expect(await count(platform.clickhouse, stored)).toBe(sent);
+    const failed = sql`SELECT count() AS n FROM ${ident(TABLES.predictions)}
+      WHERE model = ${MODEL} AND error_code != ''`;
+    expect(await count(platform.clickhouse, failed)).toBe(shed);
   });
 
   it('analysed every window, each with enough traffic to be judged by distances', async () => {
