@@ -289,7 +289,13 @@ describe('exposures compaction', () => {
     expect(await compactExposures(clickhouse, def)).toBe(true);
     expect(await parts(def)).toBe(1);
     expect(await rowsOf(def)).toBe(400);
-    expect(await loadExperimentData(clickhouse, def)).toEqual(before);
+    // The same data; sums taken in another order may differ in the last bit.
+    const after = await loadExperimentData(clickhouse, def);
+    expect(after.units).toEqual(before.units);
+    expect(after.unitsInSeveralVariants).toBe(before.unitsInSeveralVariants);
+    before.serving.forEach((stats, i) => expectSums(after.serving[i], stats));
+    for (const [metric, sums] of before.metrics)
+      sums.forEach((variant, i) => expectSums(after.metrics.get(metric)?.[i], variant));
     expect([...before.units.values()]).toEqual([200, 200]);
     // Its own partition only; merged already, nothing to do.
     expect(await parts(other)).toBe(2);
