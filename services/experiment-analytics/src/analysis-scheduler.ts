@@ -25,7 +25,9 @@ export interface AnalysisSchedulerOptions {
  * queries in parallel already), until one look after its last outcomes can arrive
  * (end + attribution window). A failing experiment is logged and counted; the others
  * go on. After each look but the last, the experiment's exposures are merged into one
- * part (compactExposures), so the next look reads about one row per unit.
+ * part when the rows beyond its largest part reach a quarter of it (compactExposures),
+ * so a look groups about one row per unit and at most a quarter more, and a long
+ * experiment is not rewritten at every look.
  */
 export class AnalysisScheduler {
   private timer: NodeJS.Timeout | undefined;

@@ -133,8 +133,11 @@ async function main(): Promise<void> {
     // What the analysis scheduler does after each look.
     const merging = performance.now();
     const merged = await compactExposures(clickhouse, def);
+    const seconds = ((performance.now() - merging) / 1000).toFixed(2);
     console.log(
-      `exposures merged by the scheduler's compaction in ${((performance.now() - merging) / 1000).toFixed(2)} s${merged ? '' : ' (one part already: nothing to do)'}; ${await rowsPerUnit()}`,
+      merged
+        ? `exposures merged by the scheduler's compaction in ${seconds} s; ${await rowsPerUnit()}`
+        : `exposures not merged: the rows beyond the largest part are under a quarter of it`,
     );
     await reports();
     for (const [what, query] of [

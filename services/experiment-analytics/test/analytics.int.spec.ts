@@ -13,7 +13,7 @@ import {
   type ExperimentDefinition,
 } from '../src/domain/experiment-definition';
 import { compactExposures, loadExperimentData, queryRows } from '../src/queries/experiment-data';
-import { exposurePartsSql } from '../src/queries/exposures';
+import { exposurePartRowsSql } from '../src/queries/exposures';
 import { ResultsStore } from '../src/results/results-store';
 import { insertEvents, outcome, prediction, referenceSums, simulate, type Arm } from './synthetic';
 
@@ -256,7 +256,7 @@ describe('serving guardrails in SQL', () => {
 });
 
 describe('exposures compaction', () => {
-  it("merges one experiment's exposures into one row per unit, leaving its analysis and the other experiments as they were", async () => {
+  it("merges one experiment's exposures into one row per unit, leaving its analysis and the other experiments as they were, once they grew by a quarter", async () => {
     const arms = [
       { variant: 'v1', units: 200, conversion: 0.2 },
       { variant: 'v2', units: 200, conversion: 0.3 },
@@ -276,7 +276,7 @@ describe('exposures compaction', () => {
         });
     }
     const parts = async (d: ExperimentDefinition) =>
-      Number((await queryRows(clickhouse, exposurePartsSql(d), 'parts'))[0]?.parts);
+      (await queryRows(clickhouse, exposurePartRowsSql(d), 'parts')).length;
     const rowsOf = async (d: ExperimentDefinition) => {
       const query = sql`SELECT count() AS n FROM ${ident(TABLES.experimentFirstExposures)}
         WHERE experiment_id = ${d.id}`;
@@ -300,6 +300,27 @@ describe('exposures compaction', () => {
     // Its own partition only; merged already, nothing to do.
     expect(await parts(other)).toBe(2);
     expect(await compactExposures(clickhouse, def)).toBe(false);
+
+    // New parts are merged in once they hold a quarter of the merged part's rows (100
+    // of 400), not before: each merge rewrites the whole partition.
+    const newUnits = async (from: number, count: number) =>
+      insertEvents(clickhouse, {
+        predictions: Array.from({ length: count }, (_, i) =>
+          prediction(def, {
+            unit: `late-${from + i}`,
+            variant: 'v1',
+            ms: def.start.getTime() + 60_000,
+          }),
+        ),
+        outcomes: [],
+      });
+    await newUnits(0, 99);
+    expect(await compactExposures(clickhouse, def)).toBe(false);
+    expect(await parts(def)).toBe(2);
+    await newUnits(99, 1);
+    expect(await compactExposures(clickhouse, def)).toBe(true);
+    expect(await parts(def)).toBe(1);
+    expect(await rowsOf(def)).toBe(500);
   });
 });
 

@@ -5,7 +5,7 @@
 import type { Sql } from '@ballast/clickhouse';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { ExperimentDefinition } from '../domain/experiment-definition';
-import { compactExposuresSql, exposurePartsSql } from './exposures';
+import { compactExposuresSql, exposurePartRowsSql, exposuresNeedMerge } from './exposures';
 import { parseServingStats, servingStatsSql, type ServingStats } from './guardrails';
 import { experimentSumsSql, parseAssignedSums, type MetricSums } from './metric-stats';
 
@@ -68,16 +68,17 @@ export async function loadExperimentData(
 }
 
 /**
- * Merges the experiment's exposures into one part (compactExposuresSql) when they are
- * in several; returns whether it did. The scheduler runs it after each analysis, so
- * the next one reads about one row per unit.
+ * Merges the experiment's exposures into one part (compactExposuresSql) when the rows
+ * beyond its largest part are a share worth it (exposuresNeedMerge); returns whether
+ * it did. The scheduler runs it after each analysis, so the next one groups about one
+ * row per unit, at most a quarter more, and what arrived since.
  */
 export async function compactExposures(
   client: ClickHouseClient,
   def: ExperimentDefinition,
 ): Promise<boolean> {
-  const [row] = await queryRows(client, exposurePartsSql(def), `exposure parts of ${def.id}`);
-  if (Number(row?.parts ?? 0) <= 1) return false;
+  const parts = await queryRows(client, exposurePartRowsSql(def), `exposure parts of ${def.id}`);
+  if (!exposuresNeedMerge(parts.map((part) => Number(part.rows)))) return false;
   try {
     await client.command({ query: compactExposuresSql(def).text });
   } catch (error) {
