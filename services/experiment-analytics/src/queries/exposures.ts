@@ -75,12 +75,12 @@ export function exposurePartRowsSql(def: ExperimentDefinition): Sql {
 
 /**
  * The share of rows beyond the experiment's largest part at which its partition is
- * worth merging. Rows beyond the largest part are mostly units the largest part
- * already holds, which an analysis groups again: below this share they cost it at
- * most a quarter more exposure rows (0.7 s of CPU for 1M units at one row per unit).
- * A merge rewrites the whole partition, so merging only after the partition grew by
- * this share keeps a long experiment's merges to about five times its final size in
- * all, where merging at every look rewrote it once per look.
+ * worth merging. Below it, an analysis groups at most a quarter more exposure rows
+ * than the largest part holds (0.7 s of CPU for 1M units at one row per unit). A
+ * merge rewrites the whole partition; merging only once the rows beyond the largest
+ * part reach this share, each merge writes at most five rows per row it folds in, so
+ * the merges write at most five times what the view inserted, however often the
+ * experiment is looked at (merging at every look rewrote the partition at every look).
  */
 export const MERGE_AT_EXTRA_SHARE = 0.25;
 
