@@ -78,11 +78,14 @@ export class AnalysisScheduler {
   private async compact(def: ExperimentDefinition): Promise<void> {
     const began = performance.now();
     try {
-      if (await compactExposures(this.options.clickhouse, def))
+      if (await compactExposures(this.options.clickhouse, def)) {
+        const ms = performance.now() - began;
+        this.options.metrics.merged(def.id, ms / 1000);
         this.options.logger.info('experiment exposures merged', {
           experiment: def.id,
-          ms: Math.round(performance.now() - began),
+          ms: Math.round(ms),
         });
+      }
     } catch (error) {
       this.options.logger.warn('merging experiment exposures failed', {
         experiment: def.id,

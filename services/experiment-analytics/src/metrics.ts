@@ -20,6 +20,7 @@ export class AnalyticsMetrics {
   private readonly lastAnalysis: Gauge<'experiment'>;
   private readonly duration: Histogram<'experiment'>;
   private readonly failures: Counter<'experiment'>;
+  private readonly merges: Histogram<'experiment'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -73,6 +74,13 @@ export class AnalyticsMetrics {
       labelNames: ['experiment'],
       registers,
     });
+    this.merges = new Histogram({
+      name: name('exposures_merge_seconds'),
+      help: "Time of one merge of the experiment's exposures into one part (after a look)",
+      labelNames: ['experiment'],
+      buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+      registers,
+    });
   }
 
   timer(experiment: string): () => void {
@@ -82,6 +90,10 @@ export class AnalyticsMetrics {
 
   failed(experiment: string): void {
     this.failures.inc({ experiment });
+  }
+
+  merged(experiment: string, seconds: number): void {
+    this.merges.observe({ experiment }, seconds);
   }
 
   record(report: ExperimentReport): void {

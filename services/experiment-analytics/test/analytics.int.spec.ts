@@ -15,7 +15,15 @@ import {
 import { compactExposures, loadExperimentData, queryRows } from '../src/queries/experiment-data';
 import { exposurePartRowsSql } from '../src/queries/exposures';
 import { ResultsStore } from '../src/results/results-store';
-import { insertEvents, outcome, prediction, referenceSums, simulate, type Arm } from './synthetic';
+import {
+  insertEvents,
+  insertEventsInTwoParts,
+  outcome,
+  prediction,
+  referenceSums,
+  simulate,
+  type Arm,
+} from './synthetic';
 
 const stack = stackFromEnv();
 const database = `ballast_ea_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
@@ -262,19 +270,11 @@ describe('exposures compaction', () => {
       { variant: 'v2', units: 200, conversion: 0.3 },
     ];
     const [def, other] = [experiment(), experiment()];
-    // Each experiment's events in two inserts, alternately: a unit's second prediction
-    // (30% of units have one) mostly lands in the other insert, so in another part.
     for (const [d, seed] of [
       [def, 61],
       [other, 62],
-    ] as const) {
-      const rows = simulate(d, arms, seed);
-      for (const half of [0, 1])
-        await insertEvents(clickhouse, {
-          predictions: rows.predictions.filter((_, i) => i % 2 === half),
-          outcomes: rows.outcomes.filter((_, i) => i % 2 === half),
-        });
-    }
+    ] as const)
+      await insertEventsInTwoParts(clickhouse, simulate(d, arms, seed));
     const parts = async (d: ExperimentDefinition) =>
       (await queryRows(clickhouse, exposurePartRowsSql(d), 'parts')).length;
     const rowsOf = async (d: ExperimentDefinition) => {

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseExperimentDefinition } from '../src/domain/experiment-definition';
-import { insertEvents, simulate } from './synthetic';
+import { insertEventsInTwoParts, simulate } from './synthetic';
 
 const stack = stackFromEnv();
 const database = `ballast_eas_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
@@ -78,7 +78,8 @@ beforeAll(async () => {
     11,
   );
   predictions = rows.predictions.length;
-  await insertEvents(clickhouse, rows);
+  // Two parts of exposures of similar size, which the scheduler merges after its first look.
+  await insertEventsInTwoParts(clickhouse, rows);
   dir = mkdtempSync(join(tmpdir(), 'ballast-ea-'));
   writeFileSync(join(dir, 'experiments.json'), JSON.stringify([raw]));
   service = await ServiceProcess.start({
@@ -146,6 +147,9 @@ describe('experiment-analytics as a process', () => {
         report?.srm?.pValue as number,
         9,
       );
+      // Merged after the first look, and only then: the second look found one part.
+      expect(service.logs.filter((l) => l.msg === 'experiment exposures merged')).toHaveLength(1);
+      expect(gauge(metrics, 'ballast_experiment_exposures_merge_seconds_count', labels)).toBe(1);
 
       await expect(client.getExperimentReport({ experimentId: 'nope' })).rejects.toMatchObject({
         code: status.NOT_FOUND,

@@ -198,3 +198,19 @@ export async function insertEvents(
     format: 'JSONEachRow',
   });
 }
+
+/**
+ * The rows in two inserts of alternate rows: two parts of experiment_first_exposures
+ * of similar size, where a unit's second prediction (30% of units have one) mostly
+ * lands in the other part.
+ */
+export async function insertEventsInTwoParts(
+  clickhouse: ClickHouseClient,
+  rows: { predictions: readonly object[]; outcomes: readonly object[] },
+): Promise<void> {
+  for (const half of [0, 1])
+    await insertEvents(clickhouse, {
+      predictions: rows.predictions.filter((_, i) => i % 2 === half),
+      outcomes: rows.outcomes.filter((_, i) => i % 2 === half),
+    });
+}
