@@ -46,18 +46,24 @@ function setUp({ deployed = [] as string[] } = {}) {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
+/** Waits until `done` holds (up to 10 s): on a busy machine 20 ms is not always enough. */
+async function eventually(done: () => boolean): Promise<void> {
+  for (let waited = 0; !done() && waited < 10_000; waited += 20) await settle();
+}
+
 describe('OutboxPublisher', () => {
   it('keeps events in the outbox until Kafka acknowledged them, retrying the connection', async () => {
     const t = setUp();
     const publisher = new OutboxPublisher({ ...t, logger, retryMs: 1 });
     publisher.start();
-    await settle();
+    // 'a' in flight (connected after two failures) before 'b' arrives.
+    await eventually(() => t.sent.length > 0);
     t.change('b');
     await settle();
     expect(t.sent).toEqual(['iris']);
     expect(t.outbox()).toEqual(['a', 'b']);
     t.up();
-    await settle();
+    await eventually(() => t.outbox().length === 0);
     expect(t.outbox()).toEqual([]);
     // Each event was handed to the producer once, though 'b' arrived while 'a' was in flight.
     expect(t.sent).toHaveLength(2);
@@ -69,7 +75,7 @@ describe('OutboxPublisher', () => {
     t.up();
     const publisher = new OutboxPublisher({ ...t, logger, retryMs: 1 });
     publisher.start();
-    await settle();
+    await eventually(() => t.outbox().length === 0);
     // A broker that lost the topic still gets the state a new replica needs.
     expect(t.sent).toEqual(['wine', 'diabetes', 'iris']);
     expect(t.outbox()).toEqual([]);
